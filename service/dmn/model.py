@@ -11,7 +11,24 @@ namespace inside ``extensionElements`` so that other DMN tools ignore them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator as _Iterator
 from dataclasses import dataclass, field
+
+# The URIs that name FEEL as an expression or type language, one per DMN version (1.1-1.5).
+FEEL_URIS = frozenset(
+    {
+        "http://www.omg.org/spec/FEEL/20140401",
+        "http://www.omg.org/spec/DMN/20180521/FEEL/",
+        "https://www.omg.org/spec/DMN/20191111/FEEL/",
+        "https://www.omg.org/spec/DMN/20211108/FEEL/",
+        "https://www.omg.org/spec/DMN/20230324/FEEL/",
+    }
+)
+
+
+def is_feel(language: str | None) -> bool:
+    """True when an ``expressionLanguage``/``typeLanguage`` value means FEEL (None = default)."""
+    return language is None or language.strip() in FEEL_URIS or language.strip().lower() == "feel"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -126,7 +143,7 @@ class DecisionTable(Expression):
 
 
 @dataclass(slots=True, kw_only=True)
-class ContextEntry:
+class ContextEntry(Element):
     """One entry of a boxed context; ``variable`` None is the context's final result entry."""
 
     variable: InformationItem | None
@@ -196,10 +213,16 @@ class Iterator(Expression):
 
 @dataclass(slots=True, kw_only=True)
 class Requirement:
-    """An information or knowledge requirement: ``href`` is ``#id`` or ``namespace#id``."""
+    """An information, knowledge or authority requirement: ``href`` is ``#id`` or ``namespace#id``.
 
-    kind: str  # "decision", "input", "knowledge" or "authority"
+    ``kind``: "decision"/"input" (informationRequirement), "knowledge" (knowledgeRequirement),
+    "authority" (authorityRequirement to a knowledge source), and the rare "authority-decision"/
+    "authority-input" (authorityRequirement naming a decision or an input data).
+    """
+
+    kind: str
     href: str
+    id: str | None = None  # of the informationRequirement/knowledgeRequirement/... element
 
 
 @dataclass(slots=True, kw_only=True)
@@ -237,6 +260,21 @@ class DecisionService(Element):
 
 
 @dataclass(slots=True, kw_only=True)
+class KnowledgeSource(Element):
+    """An authority (guideline, regulation, expert) behind decisions; carries no logic.
+
+    ``requirements`` holds its authority requirements (kinds "authority", "authority-decision"
+    and "authority-input" of :class:`Requirement`); ``owner`` is an href.
+    """
+
+    name: str
+    requirements: list[Requirement] = field(default_factory=list)
+    type: str | None = None
+    owner: str | None = None
+    location_uri: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
 class Import(Element):
     namespace: str
     name: str
@@ -259,3 +297,15 @@ class Definitions(Element):
     decisions: list[Decision] = field(default_factory=list)
     business_knowledge_models: list[BusinessKnowledgeModel] = field(default_factory=list)
     decision_services: list[DecisionService] = field(default_factory=list)
+    knowledge_sources: list[KnowledgeSource] = field(default_factory=list)
+
+    def drg_elements(self) -> _Iterator[DrgElement]:
+        """Every DRG element: input data, decisions, BKMs, decision services, knowledge sources."""
+        yield from self.input_data
+        yield from self.decisions
+        yield from self.business_knowledge_models
+        yield from self.decision_services
+        yield from self.knowledge_sources
+
+
+DrgElement = InputData | Decision | BusinessKnowledgeModel | DecisionService | KnowledgeSource
