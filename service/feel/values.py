@@ -53,6 +53,11 @@ class Date:
     month: int
     day: int
 
+    def __str__(self) -> str:
+        """ISO 8601 form: ``2017-12-31``, ``-0044-03-15``, ``999999999-12-31``."""
+        sign = "-" if self.year < 0 else ""
+        return f"{sign}{abs(self.year):04d}-{self.month:02d}-{self.day:02d}"
+
 
 @dataclass(frozen=True, slots=True)
 class Time:
@@ -70,6 +75,15 @@ class Time:
     offset: int | None = None
     zone: str | None = None
 
+    def __str__(self) -> str:
+        """``10:30:00``, ``10:30:00.5+02:00``, ``10:30:00Z``, ``10:30:00@Europe/Paris``."""
+        text = f"{self.hour:02d}:{self.minute:02d}:{format_seconds(self.second)}"
+        if self.zone is not None:
+            return f"{text}@{self.zone}"
+        if self.offset is not None:
+            return text + format_offset(self.offset)
+        return text
+
 
 @dataclass(frozen=True, slots=True)
 class DateTime:
@@ -78,6 +92,10 @@ class DateTime:
     date: Date
     time: Time
 
+    def __str__(self) -> str:
+        """``2018-12-10T10:30:00``, with the time's offset or zone if any."""
+        return f"{self.date}T{self.time}"
+
 
 @dataclass(frozen=True, slots=True)
 class YearsMonthsDuration:
@@ -85,12 +103,37 @@ class YearsMonthsDuration:
 
     months: int
 
+    def __str__(self) -> str:
+        """``P1Y2M``, ``-P3M``, ``P0M``."""
+        years, months = divmod(abs(self.months), 12)
+        sign = "-" if self.months < 0 else ""
+        if years and months:
+            return f"{sign}P{years}Y{months}M"
+        return f"{sign}P{years}Y" if years else f"{sign}P{months}M"
+
 
 @dataclass(frozen=True, slots=True)
 class DaysTimeDuration:
     """A days and time duration, held as signed seconds with an exact fraction."""
 
     seconds: decimal.Decimal
+
+    def __str__(self) -> str:
+        """``P1DT2H3M4.5S``, ``-PT1H``, ``PT0S``."""
+        total = abs(self.seconds)
+        whole = int(total)
+        fraction = total - whole
+        days, rest = divmod(whole, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, seconds = divmod(rest, 60)
+        text = f"{days}D" if days else ""
+        clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+        if seconds or fraction:
+            clock += format_seconds(seconds + fraction, width=1) + "S"
+        if clock:
+            text += "T" + clock
+        sign = "-" if self.seconds < 0 and (whole or fraction) else ""
+        return f"{sign}P{text}" if text else "PT0S"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +175,27 @@ class Function:
     invoke: Callable[[Any, list[Any], dict[str, Any] | None], Any]
     return_type: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def format_seconds(second: decimal.Decimal | int, width: int = 2) -> str:
+    """Seconds with their fraction, trailing zeros dropped: ``05``, ``05.25`` (width pads)."""
+    whole = int(second)
+    fraction = decimal.Decimal(second) - whole
+    text = f"{whole:0{width}d}"
+    if fraction:
+        text += format(fraction.normalize(), "f")[1:]
+    return text
+
+
+def format_offset(offset: int) -> str:
+    """A UTC offset in seconds as ``Z``, ``+02:00``, ``-05:30`` or ``+02:45:55``."""
+    if offset == 0:
+        return "Z"
+    sign = "-" if offset < 0 else "+"
+    hours, rest = divmod(abs(offset), 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}{hours:02d}:{minutes:02d}"
+    return f"{text}:{seconds:02d}" if seconds else text
 
 
 FeelValue = Any  # one of the Python types in the table above
