@@ -42,6 +42,10 @@ class Env:
 
     __slots__ = ("evaluation", "parent", "vars")
 
+    vars: dict[str, Any]
+    parent: Env | None
+    evaluation: Evaluation
+
     def __init__(
         self,
         vars: dict[str, Any] | None = None,

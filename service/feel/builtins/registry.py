@@ -45,7 +45,12 @@ class _Overload:
         return [named.get(name) for name in self.names]
 
 
-def builtin(name: str, *params: str, needs_env: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+Implementation = Callable[..., Any]
+
+
+def builtin(
+    name: str, *params: str, needs_env: bool = False
+) -> Callable[[Implementation], Implementation]:
     """Register the decorated function as (one overload of) the FEEL built-in ``name``.
 
     With ``needs_env`` the implementation receives the caller's Env as first argument.

@@ -1,0 +1,215 @@
+"""List built-ins that build or search lists (DMN 1.5 10.3.4.4 and 10.3.4.9): lists in, lists out.
+
+list contains, count, sublist, append, concatenate, insert before, remove, reverse,
+index of, union, distinct values, flatten, list replace and sort. Positions are 1-based,
+negative ones count from the end; items are compared with FEEL equality (ops.equal).
+The aggregates (min, sum, mean, ...) are in :mod:`aggregates`.
+"""
+
+from __future__ import annotations
+
+import decimal
+from functools import cmp_to_key
+from typing import Any
+
+from service.feel import ops
+from service.feel.builtins.aggregates import feel_order
+from service.feel.builtins.args import count, expected, function_arg, integer_arg, list_arg
+from service.feel.builtins.registry import builtin
+from service.feel.errors import invalid_argument, type_mismatch
+from service.feel.values import Function
+
+
+def _position(fn: str, position: Any, size: int) -> int:
+    """The 0-based index of an existing item at a 1-based (or negative) FEEL position."""
+    n = integer_arg(fn, "position", position)
+    if 1 <= n <= size:
+        return n - 1
+    if -size <= n <= -1:
+        return size + n
+    raise invalid_argument(f"{fn}(): position {n} is outside a list of {size} item(s)")
+
+
+def _contains(values: list[Any], element: Any) -> bool:
+    return any(ops.equal(value, element) is True for value in values)
+
+
+@builtin("list contains", "list", "element")
+def list_contains(lst: Any, element: Any) -> bool:
+    """list contains(list, element): whether an item equals ``element`` (null finds null)."""
+    return _contains(list_arg("list contains", "list", lst), element)
+
+
+@builtin("count", "list")
+def count_(lst: Any) -> Any:
+    """count(list): the number of items."""
+    return count(len(list_arg("count", "list", lst)))
+
+
+def _sublist(lst: Any, start_position: Any, length: Any) -> list[Any]:
+    values = list_arg("sublist", "list", lst)
+    start = _position("sublist", start_position, len(values))
+    if length is None:
+        return values[start:]
+    n = integer_arg("sublist", "length", length)
+    if n < 0 or start + n > len(values):
+        raise invalid_argument(f"sublist(): length {n} goes past the end of the list")
+    return values[start : start + n]
+
+
+@builtin("sublist", "list", "start position")
+def sublist(lst: Any, start_position: Any) -> list[Any]:
+    """sublist(list, start position): the items from the position on."""
+    return _sublist(lst, start_position, None)
+
+
+@builtin("sublist", "list", "start position", "length")
+def sublist_length(lst: Any, start_position: Any, length: Any) -> list[Any]:
+    """sublist(list, start position, length): ``length`` items from the position."""
+    if length is None:
+        raise expected("sublist", "length", "a number", length)
+    return _sublist(lst, start_position, length)
+
+
+@builtin("append", "list", "*item")
+def append(lst: Any, item: list[Any]) -> list[Any]:
+    """append(list, item...): a new list with the items added at the end."""
+    return [*list_arg("append", "list", lst), *item]
+
+
+@builtin("concatenate", "*list")
+def concatenate(lists: list[Any]) -> list[Any]:
+    """concatenate(list...): the lists joined in order."""
+    result: list[Any] = []
+    for part in lists:
+        result.extend(list_arg("concatenate", "list", part))
+    return result
+
+
+@builtin("insert before", "list", "position", "newItem")
+def insert_before(lst: Any, position: Any, new_item: Any) -> list[Any]:
+    """insert before(list, position, newItem): ``newItem`` inserted before the item at position."""
+    values = list_arg("insert before", "list", lst)
+    index = _position("insert before", position, len(values))
+    return [*values[:index], new_item, *values[index:]]
+
+
+@builtin("remove", "list", "position")
+def remove(lst: Any, position: Any) -> list[Any]:
+    """remove(list, position): the list without the item at position."""
+    values = list_arg("remove", "list", lst)
+    index = _position("remove", position, len(values))
+    return [*values[:index], *values[index + 1 :]]
+
+
+@builtin("reverse", "list")
+def reverse(lst: Any) -> list[Any]:
+    """reverse(list)."""
+    return list_arg("reverse", "list", lst)[::-1]
+
+
+@builtin("index of", "list", "match")
+def index_of(lst: Any, match: Any) -> list[Any]:
+    """index of(list, match): the 1-based positions of the items equal to ``match``."""
+    values = list_arg("index of", "list", lst)
+    return [count(i + 1) for i, value in enumerate(values) if ops.equal(value, match) is True]
+
+
+def _hash_key(value: Any) -> tuple[str, Any] | None:
+    """A set key equal exactly when FEEL equality holds, for the common scalar types."""
+    if value is None or isinstance(value, bool):
+        return ("b", value)  # bool before Decimal: True must not meet the number 1
+    if isinstance(value, decimal.Decimal):
+        return ("n", value)  # Decimal hashes by value: 1 and 1.0 share a key
+    if isinstance(value, str):
+        return ("s", value)
+    return None
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    result: list[Any] = []
+    seen: set[tuple[str, Any]] = set()
+    others: list[Any] = []  # dates, lists, contexts...: compared with FEEL equality
+    for value in values:
+        key = _hash_key(value)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        elif _contains(others, value):
+            continue
+        else:
+            others.append(value)
+        result.append(value)
+    return result
+
+
+@builtin("union", "*list")
+def union(lists: list[Any]) -> list[Any]:
+    """union(list...): the items of all lists, each once, in order of first appearance."""
+    return _distinct(concatenate(lists))
+
+
+@builtin("distinct values", "list")
+def distinct_values(lst: Any) -> list[Any]:
+    """distinct values(list): the items without duplicates, in order of first appearance."""
+    return _distinct(list_arg("distinct values", "list", lst))
+
+
+def _flatten(values: list[Any], into: list[Any]) -> list[Any]:
+    for value in values:
+        if isinstance(value, list):
+            _flatten(value, into)
+        else:
+            into.append(value)
+    return into
+
+
+@builtin("flatten", "list")
+def flatten(lst: Any) -> list[Any]:
+    """flatten(list): nested lists replaced by their items, recursively."""
+    return _flatten(list_arg("flatten", "list", lst), [])
+
+
+def _true(fn: str, env: Any, function: Function, args: list[Any]) -> bool:
+    """Call a FEEL predicate; its answer must be a boolean."""
+    answer = function.invoke(env, args, None)
+    if not isinstance(answer, bool):
+        raise type_mismatch(f"{fn}(): the function returned {ops.type_name(answer)}, not a boolean")
+    return answer
+
+
+def _list_replace(env: Any, lst: Any, where: Any, new_item: Any) -> list[Any]:
+    values = list_arg("list replace", "list", lst)
+    if isinstance(where, Function):
+        return [new_item if _true("list replace", env, where, [v, new_item]) else v for v in values]
+    index = _position("list replace", where, len(values))
+    return [*values[:index], new_item, *values[index + 1 :]]
+
+
+@builtin("list replace", "list", "position", "newItem", needs_env=True)
+def list_replace(env: Any, lst: Any, position: Any, new_item: Any) -> list[Any]:
+    """list replace(list, position | match, newItem): replace the item at a position, or every
+    item for which ``match(item, newItem)`` is true."""
+    return _list_replace(env, lst, position, new_item)
+
+
+@builtin("list replace", "list", "match", "newItem", needs_env=True)
+def list_replace_match(env: Any, lst: Any, match: Any, new_item: Any) -> list[Any]:
+    """list replace(list, match, newItem) called with named arguments."""
+    return _list_replace(env, lst, function_arg("list replace", "match", match), new_item)
+
+
+@builtin("sort", "list", "precedes?", needs_env=True)
+def sort(env: Any, lst: Any, precedes: Any) -> list[Any]:
+    """sort(list, precedes?): the items ordered by ``precedes(a, b)``, or by FEEL ordering."""
+    values = list_arg("sort", "list", lst)
+    if precedes is None:
+        return sorted(values, key=feel_order("sort"))
+    function = function_arg("sort", "precedes", precedes)
+
+    def compare(a: Any, b: Any) -> int:
+        # Python's sort only asks "a < b"; precedes(a, b) answers exactly that.
+        return -1 if _true("sort", env, function, [a, b]) else 1
+
+    return sorted(values, key=cmp_to_key(compare))
