@@ -1,0 +1,121 @@
+"""FEEL compiler: source text -> compiled expression or unary tests (closures over an Env).
+
+Compile once, evaluate many times: names are resolved, operators chosen and constants
+folded here; evaluating is calling closures. The ``compile_<Node>`` methods live in one
+module per family (:mod:`compile_ops`, :mod:`compile_calls`, :mod:`compile_iter`,
+:mod:`compile_tests`) and :class:`Compiler` gathers them.
+
+Evaluation never raises: a problem gives null and a :class:`FeelWarning` in the Env.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from service.feel import nodes as n
+from service.feel.compile_base import NOT_CONSTANT, Fn, constant_value, fail
+from service.feel.compile_calls import CallsCompiler
+from service.feel.compile_iter import IterCompiler
+from service.feel.compile_ops import OpsCompiler
+from service.feel.compile_tests import Analysis, Test, TestsCompiler
+from service.feel.env import Env
+from service.feel.errors import FeelSyntaxError
+from service.feel.parser import parse_expression, parse_unary_tests
+
+
+class Compiler(OpsCompiler, CallsCompiler, IterCompiler, TestsCompiler):
+    """All ``compile_<Node>`` methods for one source text."""
+
+
+class CompiledExpression:
+    """A compiled FEEL expression: call it with an Env to get its value."""
+
+    __slots__ = ("_fn", "node", "source")
+
+    def __init__(self, source: str, node: n.Node, fn: Fn) -> None:
+        self.source = source
+        self.node = node
+        self._fn = fn
+
+    def __call__(self, env: Env) -> Any:
+        try:
+            return self._fn(env)
+        except Exception as exc:  # the last line of defence: null, never a crash
+            return fail(env, exc, self.source, self.node.span)
+
+    @property
+    def constant(self) -> Any:
+        """The value when it is known without evaluating, else ``compile_base.NOT_CONSTANT``."""
+        return constant_value(self._fn)
+
+    def __repr__(self) -> str:
+        return f"CompiledExpression({self.source!r})"
+
+
+class CompiledUnaryTests:
+    """Compiled unary tests: call with (value, env); True when the value matches."""
+
+    __slots__ = ("_test", "analysis", "node", "source")
+
+    def __init__(self, source: str, node: n.UnaryTests, test: Test, analysis: Analysis) -> None:
+        self.source = source
+        self.node = node
+        self._test = test
+        self.analysis = analysis
+
+    def __call__(self, value: Any, env: Env) -> bool:
+        return self.test(value, env) is True
+
+    def test(self, value: Any, env: Env) -> bool | None:
+        """The three-valued result: True, False, or None when it cannot be decided."""
+        try:
+            result = self._test(value, env)
+        except Exception as exc:
+            fail(env, exc, self.source, self.node.span)
+            return None
+        return result if result is True or result is False else None
+
+    def __repr__(self) -> str:
+        return f"CompiledUnaryTests({self.source!r})"
+
+
+def _compile(compiler: Compiler, node: n.Node, build: Any) -> Any:
+    compiler.prepare(node)
+    try:
+        return build(node)
+    except RecursionError as exc:
+        raise FeelSyntaxError(
+            "expression nested too deeply", compiler.source, (0, len(compiler.source))
+        ) from exc
+
+
+def compile_expression(
+    text: str, names: Iterable[str] = (), types: Mapping[str, Any] | None = None
+) -> CompiledExpression:
+    """Compile the FEEL expression ``text``; FeelSyntaxError when it is not valid FEEL."""
+    names = tuple(names)
+    node = parse_expression(text, names, types or ())
+    compiler = Compiler(text, names, types)
+    return CompiledExpression(text, node, _compile(compiler, node, compiler.compile))
+
+
+def compile_unary_tests(
+    text: str, names: Iterable[str] = (), types: Mapping[str, Any] | None = None
+) -> CompiledUnaryTests:
+    """Compile the FEEL unary tests ``text`` (a decision table input entry)."""
+    names = tuple(names)
+    node = parse_unary_tests(text, names, types or ())
+    compiler = Compiler(text, names, types)
+    test = _compile(compiler, node, compiler.compile_tests)
+    return CompiledUnaryTests(text, node, test, compiler.analyse(node))
+
+
+__all__ = [
+    "NOT_CONSTANT",
+    "CompiledExpression",
+    "CompiledUnaryTests",
+    "Compiler",
+    "compile_expression",
+    "compile_unary_tests",
+]

@@ -1,0 +1,95 @@
+"""FEEL unary tests: tokens -> UnaryTests (decision table input entries, the right side of ``in``).
+
+Grammar rules 7-17: ``-``; ``not(tests)``; comma-separated positive unary tests, each a
+comparison with an implicit left side (``< 5``, ``= x``), an interval (``[1..5]``), or any
+expression (``"a"``, ``? > 5``, ``date("2024-01-01")``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from service.feel import nodes as n
+
+if TYPE_CHECKING:
+    from service.feel.parser import Parser
+
+UNARY_TEST_OPS = ("<", "<=", ">", ">=", "=", "!=")
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def parse_unary_tests(p: Parser) -> n.UnaryTests:
+    """Rule 17 unary tests = "-" | "not" "(" positive unary tests ")" | positive unary tests."""
+    start = p.peek()
+    if start.is_op("-") and p.peek(1).kind == "eof":
+        p.advance()
+        return n.UnaryTests([n.AnyTest(span=start.span)], span=start.span)
+    if start.is_word("not") and p.peek(1).is_op("(") and _closes_at_end(p, p.pos + 1):
+        p.advance()
+        opened = p.advance()
+        tests = parse_positive_unary_tests(p, p.parse_expression)
+        p.expect(")", "'not('", opened)
+        return n.UnaryTests(tests, negated=True, span=p.span_from(start))
+    tests = parse_positive_unary_tests(p, p.parse_expression)
+    return n.UnaryTests(tests, span=p.span_from(start))
+
+
+def _closes_at_end(p: Parser, index: int) -> bool:
+    """True when the bracket at ``index`` is closed by the last token of the text."""
+    depth = 0
+    for i in range(index, len(p.tokens)):
+        token = p.tokens[i]
+        if token.kind == "op" and token.text in _CLOSERS:
+            depth += 1
+        elif token.kind == "op" and token.text in _CLOSERS.values():
+            depth -= 1
+            if depth == 0:
+                return p.tokens[i + 1].kind == "eof"
+    return False
+
+
+def parse_positive_unary_tests(p: Parser, expression: Callable[[], n.Node]) -> list[n.Node]:
+    """Rule 16 positive unary tests = positive unary test {"," positive unary test}."""
+    tests = [parse_positive_unary_test(p, expression)]
+    while p.at_op(","):
+        p.advance()
+        tests.append(parse_positive_unary_test(p, expression))
+    return tests
+
+
+def parse_positive_unary_test(p: Parser, expression: Callable[[], n.Node]) -> n.Node:
+    """Rules 7-15 positive unary test: ``< e``, ``= e``, an interval, or an expression."""
+    token = p.peek()
+    if token.kind == "op" and token.text in UNARY_TEST_OPS:
+        p.advance()
+        operand = p.parse_additive()
+        return n.UnaryComparison(token.text, operand, span=(token.start, operand.span[1]))
+    node = expression()
+    if isinstance(node, n.RangeLiteral):
+        return n.UnaryRange(node, span=node.span)
+    if isinstance(node, n.UnaryComparison):
+        return node
+    return n.UnaryExpression(node, span=node.span)
+
+
+def parse_in_tests(p: Parser) -> n.UnaryTests:
+    """The right side of ``in``: one positive unary test, or a parenthesized list of them."""
+    start = p.peek()
+    if not start.is_op("("):
+        test = parse_positive_unary_test(p, p.parse_additive)
+        return n.UnaryTests([test], span=test.span)
+    saved = p.pos
+    opened = p.advance()
+    with p.nested(opened):
+        first = parse_positive_unary_test(p, p.parse_expression)
+        if p.at_op(".."):  # an interval such as (1..5], not a list of tests
+            p.pos = saved
+            test = parse_positive_unary_test(p, p.parse_additive)
+            return n.UnaryTests([test], span=test.span)
+        tests = [first]
+        while p.at_op(","):
+            p.advance()
+            tests.append(parse_positive_unary_test(p, p.parse_expression))
+    p.expect(")", "list of tests", opened)
+    return n.UnaryTests(tests, span=p.span_from(start))
