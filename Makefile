@@ -15,9 +15,7 @@ $(BIN)/tablerx: pyproject.toml
 venv: $(BIN)/tablerx
 
 test: venv
-	$(BIN)/ruff check service tests benchmarks
-	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	scripts/run-tests.sh
 
 serve: venv
 	$(BIN)/tablerx serve
