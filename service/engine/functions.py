@@ -1,0 +1,106 @@
+"""Arguments of a call in, parameters bound and converted out; BKMs as FEEL functions.
+
+Business knowledge models, boxed function definitions and decision services are FEEL
+:class:`~service.feel.values.Function` values. They share one way of taking arguments:
+positional or named (the boxed Invocation passes them by parameter name), each converted
+to its parameter's declared type. A call that does not fit (an unknown parameter name,
+too many arguments, an argument of the wrong type) is not run: it gives null and a
+warning, as DMN 1.5 10.3.2.9.4 asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from service.dmn import model as m
+from service.engine import errors
+from service.engine.scope import Evaluator, Scope
+from service.engine.types import Declared
+from service.feel.env import Env
+from service.feel.values import Function, Parameter
+
+Parameters = list[tuple[str, Declared | None]]
+
+
+def declared_parameters(items: Sequence[m.InformationItem], scope: Scope) -> Parameters:
+    """The parameters' names and declared types."""
+    return [
+        (p.name, scope.types.resolve(p.type_ref, scope.at(p.id), f"parameter {p.name!r}"))
+        for p in items
+    ]
+
+
+def bind_arguments(
+    name: str,
+    parameters: Parameters,
+    args: list[Any],
+    named: dict[str, Any] | None,
+    env: Env,
+    *,
+    lenient: bool = False,
+) -> dict[str, Any] | None:
+    """The arguments bound to parameter names and converted to their types.
+
+    Positional arguments must match the parameters one for one; a named argument left out
+    is null. None (after a warning) when the call does not fit. With
+    ``lenient`` an argument that does not conform becomes null instead (decision services
+    treat their parameters like input data).
+    """
+    names = [p for p, _ in parameters]
+    if named is not None:
+        unknown = [k for k in named if k not in names]
+        if unknown:
+            env.warn(
+                errors.BAD_INVOCATION, f"{name} has no parameter {', '.join(map(repr, unknown))}"
+            )
+            return None
+        values = [named.get(p) for p in names]
+    else:
+        if len(args) != len(names):
+            env.warn(
+                errors.BAD_INVOCATION, f"{name} takes {len(names)} arguments, {len(args)} given"
+            )
+            return None
+        values = list(args)
+    bound: dict[str, Any] = {}
+    for (param, declared), value in zip(parameters, values, strict=True):
+        if declared is not None and value is not None:
+            converted = declared.convert(value)
+            if converted is Declared.NOT_CONFORMING:
+                message = f"argument {param!r} of {name} is not a {declared.name}"
+                env.warn(errors.TYPE_COERCION, message)
+                if not lenient:
+                    return None
+                converted = None
+            value = converted
+        bound[param] = value
+    return bound
+
+
+def knowledge_function(
+    name: str,
+    parameters: Parameters,
+    body: Evaluator,
+    result_type: Declared | None,
+    scope_vars: dict[str, Any],
+) -> Function:
+    """A business knowledge model as a FEEL function.
+
+    Its body sees its parameters and ``scope_vars``: the knowledge (BKMs, decision
+    services, imported models' knowledge) of the model it belongs to, filled in after all
+    of it is built so that BKMs may call each other and themselves.
+    """
+    signature = [Parameter(p, d.name if d else None) for p, d in parameters]
+    knowledge = Env(scope_vars)
+
+    def invoke(caller: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
+        bound = bind_arguments(name, parameters, args, named, caller)
+        if bound is None:
+            return None
+        result = body(Env(bound, knowledge, caller.evaluation))
+        if result_type is not None:
+            return result_type.coerce(result, caller, f"result of {name}")
+        return result
+
+    return Function(name, signature, invoke, result_type.name if result_type else None)
