@@ -1,0 +1,457 @@
+"""Blocks in, specs out: the Model, Inputs, Expressions, References and Relation blocks.
+
+Each reader takes a :class:`layout.Block`, finds its labels and header by their text,
+and returns the block's spec with every value's cell, plus the structural diagnostics
+(a missing id, an unknown status, a column without header). FEEL is not parsed here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+
+from service.sheets import diagnostics as diag
+from service.sheets.cells import problem, string_literal
+from service.sheets.diagnostics import Diagnostic, Where
+from service.sheets.grid import Cell
+from service.sheets.layout import Block, Label, cell_text, label_rows, normalize, split_table
+from service.sheets.specs import (
+    Column,
+    ExpressionSpec,
+    InputSpec,
+    ModelSpec,
+    ReferenceSpec,
+    RelationSpec,
+    RowSpec,
+)
+from service.sheets.types import TYPE_CHOICES, TypeSpec, parse_type
+
+MODEL_LABELS = (
+    "id", "name", "version", "status", "authors", "author", "reviewers", "reviewer",
+    "effective date", "description",
+)  # fmt: skip
+STATUSES = ("draft", "in review", "approved", "retired")
+_STATUS_ALIASES = {
+    "in-review": "in review",
+    "review": "in review",
+    "under review": "in review",
+    "final": "approved",
+    "withdrawn": "retired",
+}
+_MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+
+YES = {"yes", "y", "true", "required", "x", "1", "mandatory"}
+NO = {"no", "n", "false", "optional", "0", "", "-"}
+
+# header text (normalized) -> column key, per block kind
+INPUT_HEADERS = {
+    "name": "name", "input": "name", "type": "type", "allowed values": "allowed",
+    "allowed values or range": "allowed", "values": "allowed", "range": "allowed",
+    "allowed": "allowed", "unit": "unit", "units": "unit", "required": "required",
+    "required?": "required", "mandatory": "required", "default": "default",
+    "required when": "required_when", "description": "description", "meaning": "description",
+}  # fmt: skip
+EXPRESSION_HEADERS = {
+    "name": "name", "decision": "name", "expression": "expression", "formula": "expression",
+    "feel": "expression", "type": "type", "description": "description", "meaning": "description",
+    "top level": "top_level", "returned": "top_level", "in response": "top_level",
+}  # fmt: skip
+REFERENCE_HEADERS = {
+    "code": "code", "id": "code", "citation code": "code", "text": "text", "citation": "text",
+    "reference": "text", "full text": "text", "source": "text", "link": "link", "url": "link",
+}  # fmt: skip
+RELATION_LABELS = ("description", "top level", "returned", "in response")
+
+
+def slug(text: str) -> str:
+    """A model id made from free text: ``"Gastric HER2 v1"`` -> ``gastric-her2-v1``."""
+    return re.sub(r"[^a-z0-9._]+", "-", text.casefold()).strip("-._") or "model"
+
+
+def yes_no(text: str) -> bool | None:
+    """True, False, or None when ``text`` is neither a yes nor a no."""
+    key = normalize(text)
+    return True if key in YES else False if key in NO else None
+
+
+def read_model(block: Block, found: list[Diagnostic]) -> ModelSpec:
+    """The Model block's metadata."""
+    labels, problems = label_rows(block, MODEL_LABELS)
+    found.extend(problems)
+
+    def text(*names: str) -> tuple[str, Label | None]:
+        for name in names:
+            if name in labels:
+                return labels[name].text, labels[name]
+        return "", None
+
+    ident, ident_label = text("id")
+    name, _ = text("name")
+    version, version_label = text("version")
+    spec = ModelSpec(ident, name or block.title or ident, version, where=block.anchor)
+    _check_id(block, ident, ident_label, found)
+    _check_version(block, version, version_label, found)
+    spec.status = _status(block, labels.get("status"), found)
+    spec.authors = _people(text("authors", "author")[0])
+    spec.reviewers = _people(text("reviewers", "reviewer")[0])
+    spec.description = text("description")[0]
+    spec.effective_date = _date(block, labels.get("effective date"), found)
+    return spec
+
+
+def _value_where(block: Block, label: Label | None) -> Where:
+    if label is None:
+        return block.anchor
+    if label.value is not None:
+        return block.at(label.value)
+    return block.at(None, label.cell.row, label.cell.col + 1)
+
+
+def _check_id(block: Block, ident: str, label: Label | None, found: list[Diagnostic]) -> None:
+    if not ident:
+        found.append(diag.value_missing(_value_where(block, label), "the model id ('Id')"))
+    elif not _MODEL_ID.match(ident):
+        found.append(
+            diag.value_invalid(
+                _value_where(block, label),
+                f"the model id {ident!r} cannot be used as a folder name",
+                hint=f"use lower-case letters, digits and dashes, e.g. {slug(ident)!r}",
+            )
+        )
+
+
+def _check_version(
+    block: Block, version: str, label: Label | None, found: list[Diagnostic]
+) -> None:
+    where = _value_where(block, label)
+    if not version:
+        found.append(diag.value_missing(where, "the model version ('Version')"))
+    elif not _VERSION.match(version):
+        found.append(
+            diag.value_invalid(
+                where,
+                f"the version {version!r} cannot be used as a file name",
+                hint="write it like 1.0.0",
+            )
+        )
+    elif label is not None and label.value is not None and not isinstance(label.value.value, str):
+        found.append(
+            diag.value_invalid(
+                where,
+                f"the version was typed as a number and reads {version!r}",
+                severity=diag.WARNING,
+                hint="type it as text (start with an apostrophe: '1.0) to keep its exact form",
+            )
+        )
+
+
+def _status(block: Block, label: Label | None, found: list[Diagnostic]) -> str:
+    if label is None or not label.text:
+        return "draft"
+    key = normalize(label.text)
+    key = _STATUS_ALIASES.get(key, key)
+    if key not in STATUSES:
+        found.append(
+            diag.value_invalid(
+                _value_where(block, label),
+                f"{label.text!r} is not a status",
+                hint="use draft, in review, approved or retired",
+            )
+        )
+        return "draft"
+    return key
+
+
+def _people(text: str) -> str:
+    return "; ".join(p.strip() for p in re.split(r"[;\n]|,(?![^()]*\))", text) if p.strip())
+
+
+def _date(block: Block, label: Label | None, found: list[Diagnostic]) -> str:
+    if label is None or label.value is None:
+        return ""
+    value = label.value.value
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(label.text).isoformat()
+    except ValueError:
+        found.append(
+            diag.value_invalid(
+                _value_where(block, label),
+                f"{label.text!r} is not a date",
+                hint="type a date, or write it as 2025-09-16",
+            )
+        )
+        return ""
+
+
+# --- list-shaped blocks: one header row naming the columns --------------------------------------
+
+
+def header_columns(
+    block: Block, headers: dict[str, str], required: tuple[str, ...], found: list[Diagnostic]
+) -> tuple[dict[str, int], list[int]]:
+    """Column numbers by key (from the header row's labels) and the data rows."""
+
+    def is_header(cells: list[Cell]) -> bool:
+        return any(
+            normalize(cell_text(c)) == required[0]
+            or headers.get(normalize(cell_text(c))) == required[0]
+            for c in cells
+        )
+
+    layout, problems = split_table(block, ("description",), is_header)
+    found.extend(problems)
+    if layout.header_row is None:
+        example = " | ".join(k.capitalize() for k in dict.fromkeys(headers.values()))
+        found.append(diag.header_missing(block.anchor, f"{block.kind} block", example))
+        return {}, []
+    columns: dict[str, int] = {}
+    for cell in block.sheet.row_cells(layout.header_row):
+        key = headers.get(normalize(cell_text(cell)))
+        if key is None:
+            found.append(
+                diag.unknown_column(block.at(cell), sorted({k.capitalize() for k in headers}))
+            )
+        else:
+            columns.setdefault(key, cell.col)
+    for key in required:
+        if key not in columns:
+            found.append(
+                diag.column_missing(
+                    block.at(block.sheet.get(layout.header_row, 1), layout.header_row, 1),
+                    f"{block.kind} block",
+                    key.capitalize(),
+                )
+            )
+    return columns, layout.data_rows
+
+
+def _cell(block: Block, row: int, columns: dict[str, int], key: str) -> Cell | None:
+    col = columns.get(key)
+    return block.sheet.get(row, col) if col else None
+
+
+def _text(block: Block, row: int, columns: dict[str, int], key: str) -> str:
+    return cell_text(_cell(block, row, columns, key))
+
+
+def _flag(
+    block: Block, row: int, columns: dict[str, int], key: str, label: str, found: list[Diagnostic]
+) -> bool | None:
+    cell = _cell(block, row, columns, key)
+    if cell is None:
+        return None
+    value = yes_no(cell_text(cell))
+    if value is None:
+        found.append(diag.flag_invalid(block.at(cell), label))
+    return value
+
+
+def _located(block: Block, row: int, columns: dict[str, int], key: str) -> Where:
+    cell = _cell(block, row, columns, key)
+    return block.at(cell, row, columns.get(key, 1))
+
+
+def read_inputs(
+    block: Block, declared_types: frozenset[str], found: list[Diagnostic]
+) -> list[InputSpec]:
+    """The rows of an Inputs block."""
+    columns, rows = header_columns(block, INPUT_HEADERS, ("name",), found)
+    specs: list[InputSpec] = []
+    for row in rows:
+        name_cell = _cell(block, row, columns, "name")
+        if name_cell is None:
+            _report_orphans(block, row, columns, found)
+            continue
+        spec = InputSpec(cell_text(name_cell), block.at(name_cell), row)
+        spec.type = _type(block, row, columns, declared_types, found, required=True)
+        spec.allowed, spec.allowed_where = _allowed(block, row, columns, spec, found)
+        spec.unit = _text(block, row, columns, "unit")
+        spec.required = _flag(block, row, columns, "required", "Required", found)
+        spec.default = _default(_text(block, row, columns, "default"), spec)
+        spec.default_where = _located(block, row, columns, "default")
+        spec.required_when = _text(block, row, columns, "required_when")
+        spec.required_when_where = _located(block, row, columns, "required_when")
+        spec.description = _text(block, row, columns, "description")
+        specs.append(spec)
+    return specs
+
+
+def _report_orphans(
+    block: Block, row: int, columns: dict[str, int], found: list[Diagnostic]
+) -> None:
+    first = block.sheet.row_cells(row)[0]
+    found.append(diag.value_missing(block.at(None, row, columns.get("name", first.col)), "a name"))
+
+
+def _type(
+    block: Block,
+    row: int,
+    columns: dict[str, int],
+    declared: frozenset[str],
+    found: list[Diagnostic],
+    required: bool,
+) -> TypeSpec | None:
+    cell = _cell(block, row, columns, "type")
+    text = cell_text(cell)
+    if not text:
+        if required:
+            found.append(diag.value_missing(_located(block, row, columns, "type"), "a type"))
+        return None
+    spec = parse_type(text, declared)
+    if spec is None:
+        found.append(diag.type_unknown(block.at(cell), text, [*TYPE_CHOICES, *sorted(declared)]))
+    return spec
+
+
+def _allowed(
+    block: Block, row: int, columns: dict[str, int], spec: InputSpec, found: list[Diagnostic]
+) -> tuple[str, Where | None]:
+    cell = _cell(block, row, columns, "allowed")
+    if cell is None:
+        return "", None
+    where = block.at(cell)
+    trouble = problem(cell, where)
+    if trouble:
+        found.append(trouble)
+        return "", where
+    text = cell_text(cell)
+    if spec.type is not None and spec.type.base == "string" and '"' not in text and text != "-":
+        # Plain words in a text input's allowed values: each one is a value, not a name.
+        text = ", ".join(string_literal(p.strip()) for p in re.split(r"[,;\n]", text) if p.strip())
+    return text, Where(where.sheet, where.cell, text)
+
+
+def _default(text: str, spec: InputSpec) -> str:
+    """A text input's default written without quotes is the text itself."""
+    if (
+        spec.type is not None
+        and spec.type.base == "string"
+        and text
+        and '"' not in text
+        and text != "null"
+    ):
+        return string_literal(text)
+    return text
+
+
+def read_expressions(
+    block: Block, declared: frozenset[str], found: list[Diagnostic]
+) -> list[ExpressionSpec]:
+    """The rows of an Expressions block."""
+    columns, rows = header_columns(block, EXPRESSION_HEADERS, ("name", "expression"), found)
+    specs: list[ExpressionSpec] = []
+    for row in rows:
+        name_cell = _cell(block, row, columns, "name")
+        expression = _cell(block, row, columns, "expression")
+        if name_cell is None:
+            _report_orphans(block, row, columns, found)
+            continue
+        spec = ExpressionSpec(
+            cell_text(name_cell),
+            block.at(name_cell),
+            "",
+            _located(block, row, columns, "expression"),
+            row,
+        )
+        if expression is not None:
+            from service.sheets.cells import expression_text
+
+            spec.text, problems = expression_text(expression, spec.text_where)
+            spec.text_where = Where(spec.text_where.sheet, spec.text_where.cell, spec.text)
+            found.extend(problems)
+        if not spec.text and not any(p.cell == spec.text_where.cell for p in found):
+            found.append(diag.value_missing(spec.text_where, "an expression"))
+        spec.type = _type(block, row, columns, declared, found, required=False)
+        spec.description = _text(block, row, columns, "description")
+        spec.top_level = _flag(block, row, columns, "top_level", "Top level", found)
+        specs.append(spec)
+    return specs
+
+
+def read_references(block: Block, found: list[Diagnostic]) -> list[ReferenceSpec]:
+    """The rows of a References block."""
+    columns, rows = header_columns(block, REFERENCE_HEADERS, ("code", "text"), found)
+    specs: list[ReferenceSpec] = []
+    for row in rows:
+        code = _cell(block, row, columns, "code")
+        if code is None:
+            _report_orphans(block, row, columns, found)
+            continue
+        specs.append(
+            ReferenceSpec(
+                cell_text(code),
+                _text(block, row, columns, "text"),
+                block.at(code),
+                _text(block, row, columns, "link"),
+            )
+        )
+    return specs
+
+
+def read_relation(block: Block, declared: frozenset[str], found: list[Diagnostic]) -> RelationSpec:
+    """A Relation block: the header names the columns; an optional row of types follows it."""
+    spec = RelationSpec(block, block.title)
+    layout, problems = split_table(block, RELATION_LABELS, lambda cells: True)
+    found.extend(problems)
+    if "description" in layout.labels:
+        spec.description = layout.labels["description"].text
+    for key in ("top level", "returned", "in response"):
+        if key in layout.labels:
+            spec.top_level = yes_no(layout.labels[key].text)
+    if layout.header_row is None:
+        found.append(diag.header_missing(block.anchor, "relation", "regimen | priority | lines"))
+        return spec
+    sheet = block.sheet
+    for cell in sheet.row_cells(layout.header_row):
+        spec.columns.append(Column("column", cell_text(cell), cell, block.at(cell)))
+    rows = layout.data_rows
+    if rows and _is_type_row(sheet.row_cells(rows[0]), declared):
+        for cell in sheet.row_cells(rows[0]):
+            column = next((c for c in spec.columns if c.col == cell.col), None)
+            if column is not None:
+                column.type = parse_type(cell_text(cell), declared)
+                column.type_where = block.at(cell)
+        rows = rows[1:]
+    spec.rows = _data_rows(block, rows, spec.columns, found, lambda row: (str(row), None))
+    return spec
+
+
+def _is_type_row(cells: list[Cell], declared: frozenset[str]) -> bool:
+    texts = [cell_text(c) for c in cells if cell_text(c)]
+    if texts and normalize(texts[0]) in ("type", "types"):
+        texts = texts[1:]
+    return bool(texts) and all(parse_type(t, declared) is not None for t in texts)
+
+
+def _data_rows(
+    block: Block,
+    rows: list[int],
+    columns: list[Column],
+    found: list[Diagnostic],
+    ident: Callable[[int], tuple[str, Where | None]],
+) -> list[RowSpec]:
+    """The rows' cells under ``columns``; filled cells outside them are reported."""
+    known = {c.col for c in columns}
+    specs: list[RowSpec] = []
+    for row in rows:
+        cells = block.sheet.row_cells(row)
+        for cell in cells:
+            if cell.col not in known and cell.merged_from in (None, (cell.row, cell.col)):
+                found.append(diag.ignored_cell(block.at(cell)))
+        inside = {c.col: block.sheet.get(row, c.col) for c in columns}
+        if all(v is None for v in inside.values()):
+            continue
+        if row in block.sheet.hidden_rows:
+            found.append(diag.hidden_row(block.at(cells[0])))
+        key, where = ident(row)
+        specs.append(RowSpec(row, key, where, inside))
+    return specs
+
+
+data_rows = _data_rows

@@ -1,0 +1,94 @@
+"""Table specs in, diagnostics out: rules about a table's shape that no single cell breaks.
+
+Rule ids must be unique within a table; a table needs an output column and rows; a hit
+policy must fit the outputs (Priority and Output order rank outputs by their listed
+values, Collect sum/min/max/count aggregate one output); a guard table collects ``code``
+and ``message``; a knowledge model declares the parameters its columns use.
+"""
+
+from __future__ import annotations
+
+from service.sheets import diagnostics as diag
+from service.sheets.check import Checked
+from service.sheets.diagnostics import Diagnostic
+from service.sheets.specs import ReferenceSpec, TableSpec, WorkbookSpec
+
+
+def check_tables(spec: WorkbookSpec, checked: Checked, found: list[Diagnostic]) -> None:
+    """Shape rules for every decision table, knowledge model, relation and reference list."""
+    for table in spec.tables:
+        if table.columns or not table.body:
+            _table_shape(table, found)
+        if table.kind == "knowledge":
+            _parameters(table, checked, found)
+    for relation in spec.relations:
+        if relation.columns and not relation.rows:
+            found.append(diag.no_rules(relation.block.anchor))
+    _references(spec.references, found)
+
+
+def _table_shape(table: TableSpec, found: list[Diagnostic]) -> None:
+    anchor = table.block.anchor
+    if not table.columns:
+        return  # HEADER_MISSING already said so
+    outputs = table.of_role("output")
+    if not outputs:
+        found.append(diag.no_output(anchor))
+    if not table.rules:
+        found.append(diag.no_rules(anchor))
+    where = table.hit_where or anchor
+    if (
+        table.hit_policy in ("PRIORITY", "OUTPUT ORDER")
+        and outputs
+        and not any(c.allowed for c in outputs)
+    ):
+        found.append(
+            diag.hit_policy_outputs(
+                where,
+                table.hit_policy.capitalize(),
+                "an 'Allowed values' row listing the output's values, highest priority first",
+            )
+        )
+    if table.aggregation and len(outputs) > 1:
+        found.append(
+            diag.hit_policy_outputs(
+                where, f"Collect {table.aggregation.lower()}", "exactly one output column"
+            )
+        )
+    if table.guard:
+        names = {c.text for c in outputs}
+        if table.hit_policy != "COLLECT" or table.aggregation:
+            found.append(diag.guard_shape(where, "the hit policy Collect"))
+        if not {"code", "message"} <= names:
+            found.append(diag.guard_shape(anchor, "output columns named code and message"))
+    seen: dict[str, str] = {}
+    for rule in table.rules:
+        if not rule.ident or rule.ident_where is None:
+            continue
+        if rule.ident in seen:
+            found.append(diag.duplicate_id(rule.ident_where, "rule", rule.ident, seen[rule.ident]))
+        else:
+            seen[rule.ident] = rule.ident_where.cell
+
+
+def _parameters(table: TableSpec, checked: Checked, found: list[Diagnostic]) -> None:
+    if not table.parameters:
+        found.append(diag.parameters_missing(table.block.anchor))
+        return
+    used = checked.parameter_uses.get(table.name, set())
+    for name, _, where in table.parameters:
+        if name and name not in used:
+            found.append(diag.unused_parameter(where, name))
+
+
+def _references(references: list[ReferenceSpec], found: list[Diagnostic]) -> None:
+    seen: dict[str, str] = {}
+    for reference in references:
+        if reference.code in seen:
+            found.append(
+                diag.duplicate_id(
+                    reference.where, "reference", reference.code, seen[reference.code]
+                )
+            )
+        else:
+            seen[reference.code] = reference.where.cell

@@ -1,0 +1,387 @@
+"""Blocks in, specs out: decision tables, knowledge models and test cases.
+
+Their header row says each column's role in words: ``Input: ecog``, ``Output: care_pathway``,
+``Annotation: rationale`` (``Expected: care_pathway`` in tests), or a row of role words
+(``Inputs``, ``Outputs``, ``Annotations``, often a merged cell) sits above a row of names.
+A ``Rule`` (or ``#``, ``Id``) column holds rule ids; rows labelled ``Type`` or ``Allowed
+values`` in that column, right under the header, declare the columns' types and values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.sheets import diagnostics as diag
+from service.sheets.blocks import data_rows, yes_no
+from service.sheets.cells import expression_text, problem
+from service.sheets.diagnostics import Diagnostic, Where
+from service.sheets.grid import Cell
+from service.sheets.layout import Block, TableLayout, cell_text, normalize, split_table
+from service.sheets.specs import Column, RowSpec, TableSpec, TestsSpec
+from service.sheets.types import TypeSpec, parse_type
+
+TABLE_LABELS = (
+    "hit policy", "description", "question", "role", "top level", "returned", "in response",
+)  # fmt: skip
+KNOWLEDGE_LABELS = (*TABLE_LABELS, "parameters", "parameter", "expression")
+
+# role words (normalized) -> column role
+ROLE_WORDS = {
+    "input": "input", "inputs": "input", "condition": "input", "conditions": "input",
+    "output": "output", "outputs": "output", "result": "output", "results": "output",
+    "annotation": "annotation", "annotations": "annotation",
+    "expected": "expected", "expected output": "expected", "expected outputs": "expected",
+    "expected result": "expected", "expected results": "expected",
+}  # fmt: skip
+RULE_HEADERS = frozenset(
+    {
+        "rule",
+        "rules",
+        "rule id",
+        "#",
+        "id",
+        "no",
+        "no.",
+        "nr",
+        "rule #",
+        "rule no",
+        "test",
+        "test id",
+        "case",
+        "test case",
+    }
+)
+DESCRIPTION_HEADERS = frozenset({"description", "comment", "comments"})
+META_ROWS = {
+    "type": "type",
+    "types": "type",
+    "allowed values": "allowed",
+    "values": "allowed",
+    "allowed": "allowed",
+    "output values": "allowed",
+    "input values": "allowed",
+}
+
+HIT_POLICIES: dict[str, tuple[str, str | None]] = {
+    "unique": ("UNIQUE", None), "u": ("UNIQUE", None),
+    "first": ("FIRST", None), "f": ("FIRST", None),
+    "priority": ("PRIORITY", None), "p": ("PRIORITY", None),
+    "any": ("ANY", None), "a": ("ANY", None),
+    "collect": ("COLLECT", None), "c": ("COLLECT", None),
+    "collect sum": ("COLLECT", "SUM"), "c+": ("COLLECT", "SUM"), "sum": ("COLLECT", "SUM"),
+    "collect min": ("COLLECT", "MIN"), "c<": ("COLLECT", "MIN"), "min": ("COLLECT", "MIN"),
+    "collect max": ("COLLECT", "MAX"), "c>": ("COLLECT", "MAX"), "max": ("COLLECT", "MAX"),
+    "collect count": ("COLLECT", "COUNT"), "c#": ("COLLECT", "COUNT"),
+    "count": ("COLLECT", "COUNT"),
+    "rule order": ("RULE ORDER", None), "r": ("RULE ORDER", None),
+    "output order": ("OUTPUT ORDER", None), "o": ("OUTPUT ORDER", None),
+}  # fmt: skip
+HIT_POLICY_NAMES = (
+    "Unique",
+    "First",
+    "Priority",
+    "Any",
+    "Collect",
+    "Collect sum",
+    "Collect min",
+    "Collect max",
+    "Collect count",
+    "Rule order",
+    "Output order",
+)
+
+_PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$", re.DOTALL)
+
+
+def parse_hit_policy(text: str) -> tuple[str, str | None] | None:
+    """``"Collect sum"`` -> ``("COLLECT", "SUM")``; None when ``text`` is not a hit policy."""
+    key = normalize(text).replace("(", " ").replace(")", " ")
+    key = re.sub(r"\s+", " ", key).strip()
+    if key in HIT_POLICIES:
+        return HIT_POLICIES[key]
+    compact = key.replace(" ", "")
+    return HIT_POLICIES.get(compact)
+
+
+def header_role(text: str) -> tuple[str, str] | None:
+    """(role, rest) for a header cell such as ``Input: ecog``; None without a role prefix."""
+    match = _PREFIX.match(text)
+    if match and normalize(match.group(1)) in ROLE_WORDS:
+        return ROLE_WORDS[normalize(match.group(1))], match.group(2).strip()
+    return None
+
+
+def _is_header(cells: list[Cell]) -> bool:
+    return any(header_role(cell_text(c)) for c in cells)
+
+
+def _is_role_row(cells: list[Cell]) -> bool:
+    words = [normalize(cell_text(c)) for c in cells]
+    return any(w in ROLE_WORDS for w in words) and all(
+        w in ROLE_WORDS or w in RULE_HEADERS for w in words
+    )
+
+
+def read_table(block: Block, declared: frozenset[str], found: list[Diagnostic]) -> TableSpec:
+    """A Decision table or Knowledge model block."""
+    knowledge = block.kind == "knowledge model"
+    spec = TableSpec(block, block.title, "knowledge" if knowledge else "decision")
+    layout, problems = split_table(
+        block, KNOWLEDGE_LABELS if knowledge else TABLE_LABELS, _is_header, _is_role_row
+    )
+    found.extend(problems)
+    _apply_labels(spec, layout, declared, found)
+    if layout.header_row is None:
+        if not spec.body:
+            found.append(
+                diag.header_missing(
+                    block.anchor,
+                    "table",
+                    "Rule | Input: ecog | Output: care_pathway | Annotation: rationale",
+                )
+            )
+        return spec
+    spec.columns = _columns(block, layout, found, "table")
+    outputs = spec.of_role("output")
+    if not spec.name and len(outputs) == 1 and not knowledge:
+        spec.name = outputs[0].text  # a one-output table may leave its name to the output
+    rows = _meta_rows(block, layout.data_rows, spec.columns, declared, found)
+    rule = next((c for c in spec.columns if c.role == "rule"), None)
+    content = [c for c in spec.columns if c.role != "rule"]
+    spec.rules = data_rows(block, rows, spec.columns, found, lambda row: _ident(block, rule, row))
+    for r in spec.rules:
+        r.cells = {c.col: r.cells.get(c.col) for c in content}
+    return spec
+
+
+def _ident(block: Block, rule: Column | None, row: int) -> tuple[str, Where | None]:
+    if rule is None:
+        return "", None
+    cell = block.sheet.get(row, rule.col)
+    return cell_text(cell), block.at(cell, row, rule.col) if cell else None
+
+
+def _apply_labels(
+    spec: TableSpec, layout: TableLayout, declared: frozenset[str], found: list[Diagnostic]
+) -> None:
+    block = spec.block
+    labels = layout.labels
+    policy = labels.get("hit policy")
+    if policy is not None and policy.text:
+        spec.hit_where = block.at(policy.value)
+        parsed = parse_hit_policy(policy.text)
+        if parsed is None:
+            found.append(diag.hit_policy_unknown(spec.hit_where, policy.text))
+        else:
+            spec.hit_policy, spec.aggregation = parsed
+    elif layout.header_row is not None:
+        spec.hit_where = block.at(policy.cell) if policy else block.anchor
+        found.append(diag.hit_policy_missing(spec.hit_where))
+    spec.description = labels["description"].text if "description" in labels else ""
+    spec.question = labels["question"].text if "question" in labels else ""
+    if "role" in labels:
+        role = normalize(labels["role"].text)
+        spec.guard = role in ("guard", "validation", "request validation")
+        if role not in ("guard", "validation", "request validation", "decision", ""):
+            found.append(
+                diag.value_invalid(
+                    block.at(labels["role"].value),
+                    f"{labels['role'].text!r} is not a role",
+                    hint="write guard for a table that rejects requests, or leave it empty",
+                )
+            )
+    for key in ("top level", "returned", "in response"):
+        if key in labels:
+            spec.top_level = yes_no(labels[key].text)
+    parameters = labels.get("parameters") or labels.get("parameter")
+    if parameters is not None:
+        spec.parameters = _parameters(block, parameters.value, declared, found)
+    if "expression" in labels and labels["expression"].value is not None:
+        cell = labels["expression"].value
+        spec.body, problems = expression_text(cell, block.at(cell))
+        found.extend(problems)
+        spec.body_where = Where(block.sheet.name, cell.coordinate, spec.body)
+
+
+def _parameters(
+    block: Block, cell: Cell | None, declared: frozenset[str], found: list[Diagnostic]
+) -> list[tuple[str, TypeSpec | None, Where]]:
+    text = cell_text(cell)
+    if cell is None or not text:
+        return []
+    where = block.at(cell)
+    result: list[tuple[str, TypeSpec | None, Where]] = []
+    offset = 0
+    for part in text.split(","):
+        name, _, type_text = part.partition(":")
+        start = offset + len(part) - len(part.lstrip())
+        spec = None
+        if type_text.strip():
+            spec = parse_type(type_text, declared)
+            if spec is None:
+                found.append(
+                    diag.type_unknown(
+                        where, type_text.strip(), ["number", "string", "boolean", "…"]
+                    )
+                )
+        result.append((name.strip(), spec, Where(where.sheet, where.cell, text)))
+        offset += len(part) + 1
+        del start
+    return result
+
+
+def _columns(block: Block, layout: TableLayout, found: list[Diagnostic], kind: str) -> list[Column]:
+    assert layout.header_row is not None
+    sheet = block.sheet
+    cols = sorted(
+        {c.col for c in sheet.row_cells(layout.header_row)}
+        | ({c.col for c in sheet.row_cells(layout.role_row)} if layout.role_row else set())
+    )
+    columns: list[Column] = []
+    for col in cols:
+        header = sheet.get(layout.header_row, col)
+        role_cell = sheet.get(layout.role_row, col) if layout.role_row else None
+        column = _column(block, header, role_cell, layout.header_row, col, found, kind)
+        if column is not None:
+            columns.append(column)
+    return columns
+
+
+def _column(
+    block: Block,
+    header: Cell | None,
+    role_cell: Cell | None,
+    row: int,
+    col: int,
+    found: list[Diagnostic],
+    kind: str,
+) -> Column | None:
+    text = cell_text(header)
+    prefixed = header_role(text)
+    anchor = header or role_cell
+    assert anchor is not None
+    if prefixed is not None:
+        role, rest = prefixed
+    elif normalize(text) in RULE_HEADERS:
+        role, rest = "rule", text
+    elif normalize(text) in DESCRIPTION_HEADERS and kind == "tests":
+        role, rest = "description", text
+    elif role_cell is not None and normalize(cell_text(role_cell)) in ROLE_WORDS:
+        role, rest = ROLE_WORDS[normalize(cell_text(role_cell))], text
+    elif kind == "tests" and text:
+        role, rest = "name", text
+    else:
+        roles = (
+            ["Input:", "Output:", "Annotation:", "Rule"]
+            if kind == "table"
+            else ["Input:", "Expected:", "Test"]
+        )
+        found.append(diag.header_unknown(block.at(anchor), kind, roles))
+        return None
+    if not rest and role != "rule":
+        found.append(
+            diag.value_missing(
+                block.at(header, row, col),
+                "a column name (the input, output or annotation it holds)",
+            )
+        )
+        return None
+    return Column(role, rest, header or anchor, block.at(header or anchor))
+
+
+def _meta_rows(
+    block: Block,
+    rows: list[int],
+    columns: list[Column],
+    declared: frozenset[str],
+    found: list[Diagnostic],
+) -> list[int]:
+    """Apply the Type and Allowed values rows under the header; the remaining rows are rules."""
+    rule = next((c for c in columns if c.role == "rule"), None)
+    remaining = list(rows)
+    while remaining:
+        row = remaining[0]
+        kind = META_ROWS.get(normalize(cell_text(block.sheet.get(row, rule.col)))) if rule else None
+        if (
+            kind is None
+            and rule is None
+            and row == rows[0]
+            and _all_types(block, row, columns, declared)
+        ):
+            kind = "type"
+        if kind is None:
+            break
+        for column in columns:
+            cell = block.sheet.get(row, column.col)
+            if column.role == "rule" or cell is None:
+                continue
+            _meta_cell(block, column, cell, kind, declared, found)
+        remaining.pop(0)
+    return remaining
+
+
+def _all_types(block: Block, row: int, columns: list[Column], declared: frozenset[str]) -> bool:
+    texts = [cell_text(block.sheet.get(row, c.col)) for c in columns]
+    filled = [t for t in texts if t]
+    return bool(filled) and all(parse_type(t, declared) for t in filled)
+
+
+def _meta_cell(
+    block: Block,
+    column: Column,
+    cell: Cell,
+    kind: str,
+    declared: frozenset[str],
+    found: list[Diagnostic],
+) -> None:
+    where = block.at(cell)
+    trouble = problem(cell, where)
+    if trouble:
+        found.append(trouble)
+        return
+    text = cell_text(cell)
+    if kind == "type":
+        column.type = parse_type(text, declared)
+        column.type_where = where
+        if column.type is None:
+            from service.sheets.types import TYPE_CHOICES
+
+            found.append(diag.type_unknown(where, text, [*TYPE_CHOICES, *sorted(declared)]))
+    else:
+        column.allowed, column.allowed_where = text, where
+
+
+def read_tests(block: Block, found: list[Diagnostic]) -> TestsSpec:
+    """A Tests block: one test case per row."""
+    spec = TestsSpec(block)
+
+    def is_header(cells: list[Cell]) -> bool:
+        return _is_header(cells) or any(normalize(cell_text(c)) in RULE_HEADERS for c in cells)
+
+    layout, problems = split_table(block, ("description",), is_header, _is_role_row)
+    found.extend(problems)
+    if layout.header_row is None:
+        found.append(
+            diag.header_missing(
+                block.anchor, "tests block", "Test | Input: ecog | Expected: care_pathway"
+            )
+        )
+        return spec
+    spec.columns = _columns(block, layout, found, "tests")
+    ident = next((c for c in spec.columns if c.role == "rule"), None)
+    described = next((c for c in spec.columns if c.role == "description"), None)
+    spec.rows = data_rows(
+        block, layout.data_rows, spec.columns, found, lambda row: _ident(block, ident, row)
+    )
+    for row in spec.rows:
+        if described is not None:
+            spec.descriptions[row.row] = cell_text(block.sheet.get(row.row, described.col))
+        row.cells = {
+            c.col: row.cells.get(c.col)
+            for c in spec.columns
+            if c.role not in ("rule", "description")
+        }
+    return spec
+
+
+__all__ = ["HIT_POLICY_NAMES", "RowSpec", "parse_hit_policy", "read_table", "read_tests"]

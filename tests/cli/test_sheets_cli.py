@@ -1,0 +1,195 @@
+"""``tablerx compile|check|new|export``: exit statuses, messages, files written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from service.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+STARTER = REPO / "docs" / "examples" / "starter.xlsx"
+MISTAKES = REPO / "tests" / "sheets" / "golden" / "mistakes.xlsx"
+LINE = re.compile(
+    r"^(?P<file>[^:]+): '(?P<sheet>[^']+)'!(?P<cell>[A-Z]+\d+): (?P<severity>error|warning) "
+    r"(?P<code>[A-Z_]+): (?P<message>.+)$"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI; (status, stdout, stderr)."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_new_then_check_then_compile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "new", "model.xlsx")[0] == 0
+    status, _, err = run(capsys, "check", "model.xlsx")
+    assert status == 0 and err.strip().endswith("0 errors, 0 warnings in 1 workbook")
+    status, out, _ = run(capsys, "compile", "model.xlsx")
+    assert status == 0
+    written = sorted(
+        p.relative_to(tmp_path).as_posix()
+        for p in (tmp_path / "decisions").rglob("*")
+        if p.is_file()
+    )
+    assert written == [
+        "decisions/her2-second-line-starter/0.1.0.dmn",
+        "decisions/her2-second-line-starter/0.1.0.tests.xml",
+    ]
+    assert "wrote decisions/her2-second-line-starter/0.1.0.dmn" in out
+
+
+def test_new_does_not_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "model.xlsx"
+    target.write_text("mine")
+    assert run(capsys, "new", str(target))[0] == 2
+    assert target.read_text() == "mine"
+    assert run(capsys, "new", str(target), "--force")[0] == 0
+
+
+def test_check_reports_every_problem_with_cell_and_caret(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(capsys, "check", str(MISTAKES))
+    assert status == 1 and out == ""
+    heads = [LINE.match(line) for line in err.splitlines() if line.startswith(str(MISTAKES))]
+    found = [(m.group("sheet"), m.group("cell"), m.group("code")) for m in heads if m]
+    assert ("T2 Pathway", "B5", "FEEL_SYNTAX") in found
+    assert ("T2 Pathway", "C6", "UNDECLARED_NAME") in found
+    assert ("Copy", "B1", "DECISION_DUPLICATE") in found
+    assert ("Derived", "A3", "CYCLE") in found
+    assert len(found) >= 15
+    lines = err.splitlines()
+    syntax = next(i for i, line in enumerate(lines) if "'T2 Pathway'!B5" in line)
+    assert lines[syntax + 1 : syntax + 3] == ["    [0..1", "         ^"]
+    assert "Traceback" not in err
+
+
+def test_check_annotate_marks_the_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_path = tmp_path / "marked.xlsx"
+    status, out, _ = run(capsys, "check", str(MISTAKES), "--annotate", str(out_path))
+    assert status == 1 and "cells marked" in out
+    sheet = openpyxl.load_workbook(out_path)["T2 Pathway"]
+    assert "FEEL_SYNTAX" in sheet["B5"].comment.text
+    assert sheet["B5"].fill.start_color.rgb == "FFF4B6B6"
+    assert sheet["A1"].comment is None
+
+
+def test_annotate_needs_one_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(
+        capsys, "check", str(STARTER), str(MISTAKES), "--annotate", str(tmp_path / "x.xlsx")
+    )
+    assert status == 2 and "exactly one workbook" in err
+
+
+def test_compile_with_errors_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "compile", str(MISTAKES), "--out", str(tmp_path / "out"))
+    assert status == 1 and out == "" and not (tmp_path / "out").exists()
+
+
+def test_compile_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    books = tmp_path / "spreadsheets"
+    books.mkdir()
+    shutil.copy(STARTER, books / "a.xlsx")
+    (books / "~$a.xlsx").write_text("office lock file")
+    status, out, err = run(capsys, "compile", str(books), "--out", str(tmp_path / "decisions"))
+    assert status == 0, err
+    assert out.count("wrote") == 2
+
+
+def test_two_workbooks_with_one_model_version_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(STARTER, tmp_path / "a.xlsx")
+    shutil.copy(STARTER, tmp_path / "b.xlsx")
+    status, out, err = run(
+        capsys,
+        "compile",
+        str(tmp_path / "a.xlsx"),
+        str(tmp_path / "b.xlsx"),
+        "--out",
+        str(tmp_path / "decisions"),
+    )
+    assert status == 1 and out == ""
+    assert err.count("error DUPLICATE_MODEL") == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"name,ecog\nx,1\n", "NOT_XLSX"), (b"", "NOT_XLSX"), (b"PK\x03\x04broken", "NOT_XLSX")],
+)
+def test_bad_files_give_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, code: str
+) -> None:
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    status, _, err = run(capsys, "check", str(path))
+    assert status == 1 and f"{path}: error {code}: " in err and "Traceback" not in err
+
+
+def test_export_then_compile_gives_the_same_dmn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "compile", str(STARTER), "--out", str(tmp_path / "one"))[0] == 0
+    dmn = tmp_path / "one" / "her2-second-line-starter" / "0.1.0.dmn"
+    status, out, _ = run(capsys, "export", str(dmn), str(tmp_path / "starter.xlsx"))
+    assert status == 0 and "wrote" in out
+    assert (
+        run(capsys, "compile", str(tmp_path / "starter.xlsx"), "--out", str(tmp_path / "two"))[0]
+        == 0
+    )
+    assert (
+        tmp_path / "two" / "her2-second-line-starter" / "0.1.0.dmn"
+    ).read_bytes() == dmn.read_bytes()
+
+
+def test_export_of_an_unreadable_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "x.dmn").write_text("not xml")
+    status, _, err = run(capsys, "export", str(tmp_path / "x.dmn"), str(tmp_path / "x.xlsx"))
+    assert status == 1 and "error DMN_UNREADABLE" in err
+
+
+def test_a_workbook_that_lost_its_tests_loses_its_test_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "decisions"
+    assert run(capsys, "compile", str(STARTER), "--out", str(out))[0] == 0
+    tests = out / "her2-second-line-starter" / "0.1.0.tests.xml"
+    assert tests.exists()
+    workbook = openpyxl.load_workbook(STARTER)
+    del workbook["Tests"]
+    workbook.save(tmp_path / "starter.xlsx")
+    assert run(capsys, "compile", str(tmp_path / "starter.xlsx"), "--out", str(out))[0] == 0
+    assert not tests.exists()
+
+
+def _options() -> list[tuple[str, str]]:
+    import argparse
+
+    from service.cli import build_parser
+
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [
+        (command, option)
+        for command in ("compile", "check", "new", "export")
+        for a in action.choices[command]._actions
+        for option in a.option_strings
+        if option not in ("-h", "--help")
+    ]
+
+
+@pytest.mark.parametrize(("command", "option"), _options())
+def test_every_option_is_documented(command: str, option: str) -> None:
+    doc = (REPO / "docs" / "spreadsheet-format.md").read_text(encoding="utf-8")
+    assert f"tablerx {command}" in doc and option in doc
