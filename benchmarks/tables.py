@@ -67,7 +67,9 @@ def generate(rules: int, inputs: int, seed: int = 7) -> GeneratedTable:
     rng = random.Random(seed)
     bands = max(1, min(100, rules // 10))
     categories = -(-rules // bands)
-    kinds = ["string", "number"] + [rng.choice(["number", "string", "boolean"]) for _ in range(inputs - 2)]
+    kinds = ["string", "number"] + [
+        rng.choice(["number", "string", "boolean"]) for _ in range(inputs - 2)
+    ]
     names = [f"in{i}" for i in range(inputs)]
     table_rules: list[tuple[list[Cell], str]] = []
     for c in range(categories):
@@ -113,7 +115,11 @@ def _if_chain(names: list[str], rules: list[tuple[list[Cell], str]]) -> Callable
     """Python source a programmer would write for the table, compiled once."""
     lines = [f"def decide({', '.join(names)}):"]
     for cells, output in rules:
-        tests = [c.python.replace("v", name) for c, name in zip(cells, names, strict=True) if c.python != "True"]
+        tests = [
+            c.python.replace("v", name)
+            for c, name in zip(cells, names, strict=True)
+            if c.python != "True"
+        ]
         lines.append(f"    if {' and '.join(tests) or 'True'}:")
         lines.append(f"        return {output!r}")
     lines.append("    return None")
@@ -123,7 +129,9 @@ def _if_chain(names: list[str], rules: list[tuple[list[Cell], str]]) -> Callable
     return decide
 
 
-def _definitions(names: list[str], kinds: list[str], rules: list[tuple[list[Cell], str]]) -> m.Definitions:
+def _definitions(
+    names: list[str], kinds: list[str], rules: list[tuple[list[Cell], str]]
+) -> m.Definitions:
     inputs = [
         m.InputData(id=f"input_{n}", name=n, variable=m.InformationItem(name=n, type_ref=k))
         for n, k in zip(names, kinds, strict=True)
@@ -132,7 +140,9 @@ def _definitions(names: list[str], kinds: list[str], rules: list[tuple[list[Cell
         id="table",
         hit_policy="UNIQUE",
         inputs=[
-            m.InputClause(id=f"col_{n}", label=n, input_expression=m.LiteralExpression(text=n, type_ref=k))
+            m.InputClause(
+                id=f"col_{n}", label=n, input_expression=m.LiteralExpression(text=n, type_ref=k)
+            )
             for n, k in zip(names, kinds, strict=True)
         ],
         outputs=[m.OutputClause(id="col_out", name="Result", type_ref="string")],

@@ -47,7 +47,9 @@ def _imported_layers(path: Path) -> set[tuple[str, int]]:
 
 
 def _modules() -> list[Path]:
-    return sorted(p for p in SERVICE.rglob("*.py") if p.name != "__init__.py" or p.parent != SERVICE)
+    return sorted(
+        p for p in SERVICE.rglob("*.py") if p.name != "__init__.py" or p.parent != SERVICE
+    )
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(SERVICE)))

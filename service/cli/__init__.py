@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules of this package that contribute subcommands, in the order of `tablerx --help`.
-COMMAND_MODULES: tuple[str, ...] = ("tck",)
+COMMAND_MODULES: tuple[str, ...] = ("tck", "serve", "sheets", "versions")
 
 
 def build_parser() -> argparse.ArgumentParser:

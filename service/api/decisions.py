@@ -1,0 +1,279 @@
+"""Routes of the ``/decisions`` resource: list models, describe one, fetch its DMN, evaluate.
+
+Evaluation bodies are read as raw bytes and parsed by :mod:`service.api.jsonmap` (exact
+decimals, duplicate keys refused), validated against the model's declarations, evaluated,
+and audited: the response leaves only once its audit record is committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from starlette.routing import Route
+from starlette.status import HTTP_503_SERVICE_UNAVAILABLE
+
+from service.api import errors, jsonmap, schemas
+from service.api.errors import ApiError
+from service.api.evaluation import Call, Outcome, evaluate
+from service.api.inputs import FieldSpec
+from service.api.prepared import Prepared
+from service.api.state import Service, ServiceDep
+from service.store.groupcommit import AuditUnavailable
+from service.store.versions import ModelEntry, ModelNotFound, ModelVersion, VersionNotFound
+
+router = APIRouter(tags=["decisions"])
+
+ModelId = Annotated[str, Path(description="The model id, e.g. gastric-her2-later-lines")]
+VersionQuery = Annotated[
+    str | None, Query(description="A published version; the default version when omitted")
+]
+JSON = "application/json"
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.ErrorBody, "description": "Unknown model or version"},
+    422: {"model": schemas.ErrorBody, "description": "Problems with the request, all listed"},
+    500: {"model": schemas.ErrorBody, "description": "A table defect met at run time"},
+    503: {"model": schemas.ErrorBody, "description": "The audit log is unavailable"},
+}
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(jsonmap.dumps(body), status_code=status, media_type=JSON, headers=headers)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _version_summary(version: ModelVersion) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "status": version.status,
+        "hash": version.sha256,
+        "effective_date": version.metadata.get("effective_date"),
+    }
+
+
+def _model_summary(entry: ModelEntry) -> dict[str, Any]:
+    default = entry.default()
+    return {
+        "id": entry.model_id,
+        "title": default.title,
+        "default_version": default.version,
+        "status": default.status,
+        "versions": [_version_summary(v) for v in entry.versions],
+    }
+
+
+@router.get("/decisions", response_model=None, responses={200: {"model": schemas.ModelList}})
+def list_models(service: ServiceDep) -> Response:
+    """The published models, with their versions and status."""
+    return _json({"models": [_model_summary(entry) for entry in service.catalogue]})
+
+
+def _lookup(service: Service, model: str, version: str | None) -> Prepared:
+    try:
+        return service.resolve(model, version)
+    except ModelNotFound:
+        raise ApiError(404, [errors.model_not_found(model)]) from None
+    except VersionNotFound:
+        raise ApiError(404, [errors.version_not_found(model, version or "")]) from None
+
+
+def _declaration(spec: FieldSpec) -> dict[str, Any]:
+    value_schema = spec._value_schema()
+    return {
+        "name": spec.name,
+        "type": spec.type_name,
+        "base_type": spec.base,
+        "integer": spec.integer,
+        "collection": spec.is_list,
+        "allowed_values": " and ".join(a.text for a in spec.allowed) or None,
+        "enum": value_schema.get("enum"),
+        "minimum": value_schema.get("minimum"),
+        "maximum": value_schema.get("maximum"),
+        "exclusive_minimum": value_schema.get("exclusiveMinimum"),
+        "exclusive_maximum": value_schema.get("exclusiveMaximum"),
+        "unit": spec.unit,
+        "required": spec.required,
+        "required_when": spec.required_when,
+        "default": jsonmap.to_json(spec.default) if spec.default_text is not None else None,
+        "description": spec.description,
+        "json_schema": spec.json_schema(),
+    }
+
+
+@router.get(
+    "/decisions/{model}",
+    response_model=None,
+    responses={200: {"model": schemas.ModelDetail}, 404: _ERRORS[404]},
+)
+def describe_model(model: ModelId, service: ServiceDep, version: VersionQuery = None) -> Response:
+    """A model version's metadata, declared inputs, decisions, and all its versions."""
+    prepared = _lookup(service, model, version)
+    found = prepared.version
+    entry = service.catalogue.entry(model)
+    definitions = found.definitions
+    return _json({
+        "id": found.model_id,
+        "title": found.title,
+        "version": found.version,
+        "hash": found.sha256,
+        "status": found.status,
+        "default_version": entry.default().version,
+        "namespace": definitions.namespace,
+        "description": definitions.description,
+        "metadata": found.metadata,
+        "inputs": [_declaration(spec) for spec in prepared.fields],
+        "decisions": [
+            {"name": d.name, "id": d.id, "kind": d.kind, "hit_policy": d.hit_policy,
+             "role": d.role, "top_level": d.name in prepared.top_level, "source": d.source,
+             "description": d.description}
+            for d in prepared.decisions
+        ],
+        "outputs": prepared.top_level,
+        "request_schema": prepared.request_schema(),
+        "versions": [_version_summary(v) for v in entry.versions],
+    })
+
+
+@router.get(
+    "/decisions/{model}/versions/{version}/dmn",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/xml": {}}, "description": "The DMN 1.5 file"},
+        404: _ERRORS[404],
+    },
+)
+def get_dmn(model: ModelId, version: str, service: ServiceDep) -> Response:
+    """The DMN XML of a version, byte for byte as published (ETag: its sha256)."""
+    found = _lookup(service, model, version).version
+    headers = {"ETag": f'"{found.sha256}"', "X-Content-SHA256": found.sha256}
+    return Response(found.content, media_type="application/xml", headers=headers)
+
+
+# --- evaluating --------------------------------------------------------------------------------
+
+
+def _call(request: Request, service: Service) -> Call:
+    request_id = (request.headers.get("x-request-id") or "")[:200] or uuid.uuid4().hex
+    caller = request.headers.get(service.settings.caller_header)
+    return Call(request_id=request_id, caller=caller[:200] if caller else None)
+
+
+async def _read_body(request: Request, limit: int) -> bytes | jsonmap.BodyError:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return jsonmap.BodyError("BODY_TOO_LARGE", errors.body_too_large(limit).message)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return jsonmap.BodyError("BODY_TOO_LARGE", errors.body_too_large(limit).message)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(raw: bytes | jsonmap.BodyError) -> tuple[Any, str | None]:
+    """(parsed body or BodyError, the body text for the audit)."""
+    if isinstance(raw, jsonmap.BodyError):
+        return raw, None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return jsonmap.parse_body(raw), text
+    except jsonmap.BodyError as exc:
+        return exc, text
+
+
+async def _answer(
+    service: Service, call: Call, outcomes: Sequence[Outcome], status: int, body: Any
+) -> Response:
+    """Store the outcomes' audit records, count them, then answer (never before storing)."""
+    try:
+        await service.audit.write([outcome.record for outcome in outcomes])
+    except AuditUnavailable as exc:
+        problem = errors.audit_unavailable(str(exc))
+        return errors.error_response(HTTP_503_SERVICE_UNAVAILABLE, [problem])
+    for outcome in outcomes:
+        record = outcome.record
+        service.metrics.evaluation(record.model_id, record.model_version, record.status)
+    return _json(body, status, {"X-Request-ID": call.request_id})
+
+
+def _target(request: Request) -> tuple[Service, str, str | None]:
+    service: Service = request.app.state.service
+    request.scope["route"] = _ROUTES[request.scope["endpoint"]]  # for the metrics' route label
+    return service, request.path_params["model"], request.query_params.get("version")
+
+
+async def evaluate_one(request: Request) -> Response:
+    """Evaluate a model on one set of inputs: outputs, the rules behind them, warnings."""
+    service, model, version = _target(request)
+    call = _call(request, service)
+    body, text = _parse(await _read_body(request, service.settings.max_body_bytes))
+    outcome = evaluate(service.resolve, model, version, body, call, text)
+    return await _answer(service, call, [outcome], outcome.status, outcome.body())
+
+
+def _batch_inputs(body: Any, limit: int) -> list[Any] | jsonmap.BodyError:
+    if isinstance(body, jsonmap.BodyError):
+        return body
+    inputs = body.get("inputs") if isinstance(body, dict) and set(body) == {"inputs"} else None
+    if not isinstance(inputs, list):
+        return jsonmap.BodyError("INVALID_TYPE", 'the body must be {"inputs": [ {...}, ... ]}')
+    if len(inputs) > limit:
+        message = errors.batch_too_large(len(inputs), limit).message
+        return jsonmap.BodyError("BATCH_TOO_LARGE", message)
+    return inputs
+
+
+def _run_batch(
+    service: Service, model: str, version: str, items: list[Any], call: Call
+) -> list[Outcome]:
+    batch_id = str(uuid.uuid4())
+    return [
+        evaluate(
+            service.resolve, model, version, item,
+            Call(call.request_id, call.caller, batch_id, index),
+            jsonmap.dumps(item).decode(),
+        )
+        for index, item in enumerate(items)
+    ]
+
+
+async def evaluate_batch(request: Request) -> Response:
+    """Evaluate many input sets (a cohort review): results in order, each with its status."""
+    service, model, version = _target(request)
+    call = _call(request, service)
+    body, text = _parse(await _read_body(request, service.settings.max_body_bytes))
+    items = _batch_inputs(body, service.settings.max_batch)
+    try:
+        prepared = service.resolve(model, version)
+    except (ModelNotFound, VersionNotFound):
+        items = jsonmap.BodyError("", "")  # evaluate() answers the 404 itself
+    if isinstance(items, jsonmap.BodyError):
+        outcome = evaluate(service.resolve, model, version, items, call, text)
+        return await _answer(service, call, [outcome], outcome.status, outcome.body())
+    ref = prepared.ref
+    outcomes = await run_in_threadpool(_run_batch, service, model, ref["version"], items, call)
+    results = [
+        {"index": i, "status": outcome.status, **outcome.body()}
+        for i, outcome in enumerate(outcomes)
+    ]
+    batch_id = outcomes[0].record.batch_id if outcomes else str(uuid.uuid4())
+    return await _answer(service, call, outcomes, 200,
+                         {"batch_id": batch_id, "model": ref, "results": results})
+
+
+# The evaluation endpoints are plain Starlette routes: they read and validate their own
+# bodies, and FastAPI's per-request parameter machinery would only add latency to the
+# hottest path. service.api.openapi documents them like the others.
+EVALUATION_ROUTES = [
+    Route("/decisions/{model}/evaluate", evaluate_one, methods=["POST"]),
+    Route("/decisions/{model}/evaluate-batch", evaluate_batch, methods=["POST"]),
+]
+_ROUTES = {route.endpoint: route for route in EVALUATION_ROUTES}

@@ -1,0 +1,243 @@
+"""Problems -> the one HTTP error body: ``{"errors": [{"code", "message", "field" | "location"}]}``.
+
+Every 4xx and 5xx response of the service is built by :func:`error_response` from a list
+of :class:`Problem`; every problem is made by one of the named constructors below, so
+each stable code and its wording live here and nowhere else. ``CODES`` lists them with
+their HTTP status (docs/api.md must document each one; a test checks).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.api import jsonmap
+
+log = logging.getLogger("tablerx.api")
+
+# code -> HTTP status. Guard tables of a model add their own codes (status 422).
+CODES: dict[str, int] = {
+    "MISSING_REQUIRED_FIELD": 422,
+    "INVALID_TYPE": 422,
+    "OUT_OF_RANGE": 422,
+    "INVALID_ENUM": 422,
+    "UNKNOWN_FIELD": 422,
+    "DUPLICATE_FIELD": 422,
+    "INVALID_JSON": 422,
+    "INVALID_PARAMETER": 422,
+    "BATCH_TOO_LARGE": 422,
+    "BODY_TOO_LARGE": 413,
+    "MODEL_NOT_FOUND": 404,
+    "VERSION_NOT_FOUND": 404,
+    "EVALUATION_NOT_FOUND": 404,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "DECISION_TABLE_DEFECT": 500,
+    "EVALUATION_FAILED": 500,
+    "INTERNAL_ERROR": 500,
+    "AUDIT_UNAVAILABLE": 503,
+    "NOT_READY": 503,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One entry of ``errors[]``: a stable code, a plain message, and where it applies."""
+
+    code: str
+    message: str
+    field: str | None = None
+    location: Any = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object of this problem (``field`` or ``location`` only when known)."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        if self.location is not None:
+            body["location"] = self.location
+        return body
+
+
+class ApiError(Exception):
+    """Raised by a route to answer with the error body; ``extra`` adds top-level keys."""
+
+    def __init__(self, status: int, problems: Sequence[Problem], **extra: Any) -> None:
+        super().__init__(problems[0].message if problems else str(status))
+        self.status = status
+        self.problems = list(problems)
+        self.extra = extra
+
+
+def error_body(problems: Iterable[Problem], **extra: Any) -> dict[str, Any]:
+    """The error body: ``{"errors": [...]}`` plus any extra keys (``evaluation_id``, ...)."""
+    return {"errors": [problem.as_json() for problem in problems], **extra}
+
+
+def error_response(
+    status: int,
+    problems: Iterable[Problem],
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """The HTTP response for ``problems``: the only place an error body is serialized."""
+    body = jsonmap.dumps(error_body(problems, **extra))
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+# --- named constructors: request fields ------------------------------------------------------
+
+
+def missing_required(field: str, condition: str | None = None) -> Problem:
+    """A required field is absent or null."""
+    reason = f" when {condition}" if condition else ""
+    return Problem("MISSING_REQUIRED_FIELD", f"{field} is required{reason}", field)
+
+
+def invalid_type(field: str, expected: str) -> Problem:
+    """A field's JSON value is not of its declared type."""
+    return Problem("INVALID_TYPE", f"{field} must be {expected}", field)
+
+
+def out_of_range(field: str, allowed: str) -> Problem:
+    """A number, date or duration outside the declared allowed values."""
+    return Problem("OUT_OF_RANGE", f"{field} out of range: allowed {allowed}", field)
+
+
+def invalid_enum(field: str, allowed: str) -> Problem:
+    """A value not among the declared allowed values."""
+    return Problem("INVALID_ENUM", f"{field} must be one of {allowed}", field)
+
+
+def unknown_field(field: str, known: Sequence[str]) -> Problem:
+    """A field the model does not declare (often a typo of a declared one)."""
+    close = [name for name in known if _similar(field, name)]
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return Problem("UNKNOWN_FIELD", f"unknown field {field}{hint}", field)
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return a != b and (a in b or b in a or len(set(a) ^ set(b)) <= 2)
+
+
+def body_problem(code: str, message: str) -> Problem:
+    """The body as a whole is unusable (not JSON, not an object, a duplicate key)."""
+    return Problem(code, message, location="body")
+
+
+def guard_problem(code: str, message: str, field: str | None, rule: dict[str, Any]) -> Problem:
+    """A match of one of the model's guard tables (its code is the model's own)."""
+    return Problem(code or "GUARD_FAILED", message or "request rejected", field, rule)
+
+
+def batch_too_large(count: int, limit: int) -> Problem:
+    """A batch with more input sets than the service accepts in one call."""
+    return Problem("BATCH_TOO_LARGE", f"{count} input sets; at most {limit} per call", None, "body")
+
+
+def body_too_large(limit: int) -> Problem:
+    """A body longer than the configured limit."""
+    return Problem("BODY_TOO_LARGE", f"the body exceeds {limit} bytes", None, "body")
+
+
+def invalid_parameter(name: str, message: str) -> Problem:
+    """A query or path parameter that does not parse."""
+    return Problem("INVALID_PARAMETER", f"{name}: {message}", None, {"parameter": name})
+
+
+# --- named constructors: resources ---------------------------------------------------------
+
+
+def model_not_found(model: str) -> Problem:
+    """No model with this id is published."""
+    return Problem("MODEL_NOT_FOUND", f"no model {model!r}; GET /decisions lists them", None,
+                   {"model": model})
+
+
+def version_not_found(model: str, version: str) -> Problem:
+    """The model exists but not in this version."""
+    return Problem("VERSION_NOT_FOUND", f"model {model!r} has no version {version!r}", None,
+                   {"model": model, "version": version})
+
+
+def evaluation_not_found(evaluation_id: str) -> Problem:
+    """No audit record with this id."""
+    return Problem("EVALUATION_NOT_FOUND", f"no evaluation {evaluation_id!r}", None,
+                   {"evaluation_id": evaluation_id})
+
+
+# --- named constructors: the service ----------------------------------------------------------
+
+
+def table_defect(code: str, message: str, location: dict[str, Any]) -> Problem:
+    """A decision table defect met at run time (e.g. two rules matching under UNIQUE)."""
+    return Problem(code or "DECISION_TABLE_DEFECT", message, None, location)
+
+
+def evaluation_failed(message: str) -> Problem:
+    """The engine raised while evaluating: a broken model or an engine bug, never the caller's."""
+    return Problem("EVALUATION_FAILED", message)
+
+
+def audit_unavailable(message: str) -> Problem:
+    """The audit record could not be written, so no answer is given."""
+    return Problem("AUDIT_UNAVAILABLE", f"the audit log is unavailable: {message}")
+
+
+def not_ready(message: str) -> Problem:
+    """A readiness check failed."""
+    return Problem("NOT_READY", message)
+
+
+def internal_error() -> Problem:
+    """An unexpected failure; details go to the server log, not to the caller."""
+    return Problem("INTERNAL_ERROR", "unexpected server error; see the server log")
+
+
+# --- exception handlers ------------------------------------------------------------------
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.problems, **exc.extra)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        problem = Problem("METHOD_NOT_ALLOWED", f"{request.method} is not allowed here")
+    elif exc.status_code == 404:
+        problem = Problem("NOT_FOUND", f"no resource at {request.url.path}", None,
+                          {"path": request.url.path})
+    else:
+        problem = Problem(f"HTTP_{exc.status_code}", str(exc.detail))
+    return error_response(exc.status_code, [problem], headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        invalid_parameter(str(error["loc"][-1]), str(error["msg"])) for error in exc.errors()
+    ]
+    return error_response(422, problems)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, [internal_error()])
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Route every error the app can raise through :func:`error_response`."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,257 @@
+"""One evaluation request (model, version, parsed body) -> its HTTP outcome and its audit record.
+
+The same function serves ``POST /decisions/{model}/evaluate``, each item of a batch, and
+``tablerx eval``: resolve the version (404), validate the inputs against the declarations
+(422), run the model's guard tables (422 with their codes), evaluate the top-level
+decisions, and build the answer with its explanation. A table defect met at run time
+(two rules matching under UNIQUE, say) is a 500 that names the rules; never a 200.
+
+The response body and the audit record are made from the same data, here, so they cannot
+disagree. Writing the record is the caller's job (it must finish before the response
+leaves, see :mod:`service.store.groupcommit`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.api import errors, jsonmap
+from service.api.errors import Problem
+from service.api.prepared import Prepared, source_of
+from service.api.validation import validate
+from service.store.audit import AuditRecord, utc_now
+from service.store.versions import ModelNotFound, VersionNotFound
+
+log = logging.getLogger("tablerx.api")
+
+Resolver = Callable[[str, str | None], Prepared]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Who asked, and how to find the request again."""
+
+    request_id: str
+    caller: str | None = None
+    batch_id: str | None = None
+    batch_index: int | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The answer to one evaluation request and the record that proves it."""
+
+    status: int
+    record: AuditRecord
+    payload: dict[str, Any] | None = None  # the 200 body
+    problems: list[Problem] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # top-level keys of an error body
+
+    @property
+    def outcome(self) -> str:
+        """The audit status: ok, rejected, defect, error or not_found."""
+        return self.record.status
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body (a tree for :func:`jsonmap.dumps`)."""
+        if self.payload is not None:
+            return self.payload
+        return errors.error_body(self.problems, **self.extra)
+
+
+# --- explanation -------------------------------------------------------------------------------
+
+
+def explain(tables: Sequence[Any], prepared: Prepared) -> list[dict[str, Any]]:
+    """The explanation: per decision table evaluated, its hit policy and matched rules."""
+    return [
+        {
+            "decision": record.decision,
+            "table_id": record.table_id,
+            "hit_policy": record.hit_policy,
+            "aggregation": record.aggregation,
+            "source": prepared.decision_sources.get(record.decision, {}),
+            "default_used": record.default_used,
+            "defect": record.defect,
+            "matched_rules": [_rule(match) for match in record.matches],
+        }
+        for record in tables
+    ]
+
+
+def _rule(match: Any) -> dict[str, Any]:
+    return {
+        "rule_id": match.rule_id,
+        "index": match.index,
+        "source": source_of(match),
+        "annotations": dict(match.annotations),
+        "outputs": {name: jsonmap.to_json(value) for name, value in match.outputs.items()},
+    }
+
+
+def matched_rules(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The audit's compact form of an explanation: decision, table and rule ids."""
+    return [
+        {
+            "decision": entry["decision"],
+            "table_id": entry["table_id"],
+            "rules": [rule["rule_id"] for rule in entry["matched_rules"]],
+        }
+        for entry in explanation
+    ]
+
+
+def warnings_of(warnings: Sequence[Any]) -> list[dict[str, Any]]:
+    """FEEL warnings (null results with a reason) as JSON objects."""
+    return [
+        {"code": w.code, "message": w.message, "source": w.source or None,
+         "span": list(w.span) if w.span else None}
+        for w in warnings
+    ]
+
+
+# --- the pipeline ----------------------------------------------------------------------------
+
+
+class _Record:
+    """Collects what the audit record needs while the pipeline runs."""
+
+    def __init__(self, model_id: str, version: str | None, inputs: str | None, call: Call):
+        self.started = time.perf_counter()
+        self.id = str(uuid.uuid4())
+        self.fields: dict[str, Any] = {
+            "model_id": model_id, "model_version": version, "model_hash": None,
+            "inputs": inputs, "request_id": call.request_id, "caller": call.caller,
+            "batch_id": call.batch_id, "batch_index": call.batch_index,
+        }
+
+    def finish(self, status: str, http_status: int, **columns: Any) -> AuditRecord:
+        duration = (time.perf_counter() - self.started) * 1000
+        dumped: dict[str, Any] = {
+            k: (jsonmap.dumps(v).decode() if v is not None else None) for k, v in columns.items()
+        }
+        return AuditRecord(
+            id=self.id, created_at=utc_now(), status=status, http_status=http_status,
+            duration_ms=round(duration, 3), **self.fields, **dumped,
+        )
+
+
+def _failure(
+    rec: _Record, status: str, http: int, problems: list[Problem], **extra: Any
+) -> Outcome:
+    extra = {"evaluation_id": rec.id, **extra}
+    record = rec.finish(
+        status, http,
+        errors=[p.as_json() for p in problems],
+        warnings=extra.get("warnings"),
+        matched_rules=matched_rules(extra["explanation"]) if "explanation" in extra else None,
+    )
+    return Outcome(http, record, problems=problems, extra=extra)
+
+
+def evaluate(
+    resolve: Resolver,
+    model_id: str,
+    version: str | None,
+    body: Any,
+    call: Call,
+    inputs_text: str | None,
+) -> Outcome:
+    """The outcome of one request; ``body`` is the parsed JSON or a :class:`jsonmap.BodyError`."""
+    rec = _Record(model_id, version, inputs_text, call)
+    try:
+        prepared = resolve(model_id, version)
+    except ModelNotFound:
+        return _failure(rec, "not_found", 404, [errors.model_not_found(model_id)])
+    except VersionNotFound:
+        problem = errors.version_not_found(model_id, version or "")
+        return _failure(rec, "not_found", 404, [problem])
+    ref = prepared.ref
+    rec.fields.update(model_version=ref["version"], model_hash=ref["hash"])
+    if isinstance(body, jsonmap.BodyError):
+        problem = errors.body_problem(body.code, body.message)
+        return _failure(rec, "rejected", errors.CODES.get(body.code, 422), [problem], model=ref)
+    try:
+        return _run(prepared, body, rec)
+    except Exception:
+        log.exception("evaluation %s of %s %s failed", rec.id, ref["id"], ref["version"])
+        problem = errors.evaluation_failed("the model could not be evaluated; see the server log")
+        return _failure(rec, "error", 500, [problem], model=ref)
+
+
+def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
+    ref = prepared.ref
+    validated = validate(prepared.fields, body, prepared.conditions)
+    problems = list(validated.problems)
+    # One engine call for the guards and the answer: the guards decide whether the answer
+    # may be given, and a rejected request's answer (and anything it met) is dropped.
+    result = prepared.version.compiled.evaluate(validated.values, decisions=prepared.evaluated)
+    guards = prepared.guards
+    if any(error.decision in guards for error in result.errors):
+        return _defect(prepared, rec, result, guard_only=True)
+    reported = validated.fields_with_problems
+    problems += [p for p in _guard_problems(result, prepared) if p.field not in reported]
+    if problems:
+        return _failure(rec, "rejected", 422, problems, model=ref)
+    if result.errors:
+        return _defect(prepared, rec, result)
+    explanation = explain(result.tables, prepared)
+    outputs = {name: jsonmap.to_json(result.values[name]) for name in prepared.top_level}
+    warnings = warnings_of(result.warnings)
+    payload = {
+        "model": ref,
+        "evaluation_id": rec.id,
+        "outputs": outputs,
+        "explanation": explanation,
+        "warnings": warnings,
+    }
+    record = rec.finish(
+        "ok", 200, outputs=outputs, matched_rules=matched_rules(explanation),
+        warnings=warnings or None,
+    )
+    return Outcome(200, record, payload=payload)
+
+
+def _guard_problems(result: Any, prepared: Prepared) -> list[Problem]:
+    """One problem per matched guard rule: its code, message and field outputs."""
+    found: list[Problem] = []
+    for record in result.tables:
+        if record.decision not in prepared.guards:
+            continue
+        for match in record.matches:
+            out = match.outputs
+            location = {"decision": record.decision, "rule_id": match.rule_id,
+                        "source": source_of(match)}
+            field_name = out.get("field")
+            found.append(
+                errors.guard_problem(
+                    str(out.get("code") or ""), str(out.get("message") or ""),
+                    field_name if isinstance(field_name, str) and field_name else None,
+                    location,
+                )
+            )
+    return found
+
+
+def _defect(prepared: Prepared, rec: _Record, result: Any, guard_only: bool = False) -> Outcome:
+    """A 500 naming the defective table and its rules, with everything evaluated so far."""
+    found = [e for e in result.errors if e.decision in prepared.guards or not guard_only]
+    problems = [
+        errors.table_defect(
+            error.code, error.message,
+            {"decision": error.decision, "rules": [
+                {"rule_id": rule_id, "source": prepared.rule_sources.get(rule_id, {})}
+                for rule_id in error.rule_ids
+            ]},
+        )
+        for error in found
+    ]
+    return _failure(
+        rec, "defect", 500, problems, model=prepared.ref,
+        explanation=explain(result.tables, prepared), warnings=warnings_of(result.warnings),
+    )

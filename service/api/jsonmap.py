@@ -1,0 +1,237 @@
+"""JSON <-> FEEL values: request bodies in, decision outputs out, without float rounding.
+
+In: a request body (bytes) is parsed with every JSON number read as a ``Decimal`` from its
+digits, so ``0.1`` is exactly FEEL's 0.1; ``NaN``/``Infinity`` and duplicate keys are
+refused. A parsed value then becomes a FEEL value as its declared type says: numbers stay
+decimals, and ISO 8601 strings become dates, times, date-times or durations *only* where
+the declared type is one of those.
+
+Out: FEEL values become JSON: decimals are written from their digits (``1/3`` gives 34
+digits, ``2.50`` stays ``2.50``), temporal values as ISO 8601 strings (FEEL's own
+``string()`` forms, e.g. ``@Europe/Paris`` zones), ranges as objects, lists and contexts as
+arrays and objects.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from service.feel import temporal
+from service.feel.errors import FeelEvalError
+from service.feel.values import (
+    Date,
+    DateTime,
+    DaysTimeDuration,
+    Function,
+    Range,
+    Time,
+    YearsMonthsDuration,
+    number,
+)
+
+_YM = "years and months duration"
+_DT = "days and time duration"
+TEMPORAL_TYPES = (
+    "date",
+    "time",
+    "date and time",
+    "years and months duration",
+    "days and time duration",
+)
+
+
+class BodyError(ValueError):
+    """A request body that is not acceptable JSON (``code`` is an API error code)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class JsonTypeError(ValueError):
+    """A JSON value that cannot be the declared FEEL type; ``expected`` names that type."""
+
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+# --- parsing request bodies -------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise BodyError("INVALID_JSON", f"{name} is not a JSON number")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A repeated key would silently keep one of two values of a (maybe safety) field.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise BodyError("DUPLICATE_FIELD", f"field {key!r} appears more than once")
+            seen.add(key)
+    return result
+
+
+_DECODER = json.JSONDecoder(
+    parse_float=decimal.Decimal,
+    parse_int=decimal.Decimal,
+    parse_constant=_reject_constant,
+    object_pairs_hook=_no_duplicates,
+)
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON value of a request body, every number a ``Decimal`` of its exact digits."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BodyError("INVALID_JSON", f"the body is not UTF-8 text: {exc.reason}") from None
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        message = f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise BodyError("INVALID_JSON", message) from None
+
+
+# --- JSON -> FEEL --------------------------------------------------------------------------
+
+
+def is_json_number(value: Any) -> bool:
+    """True for a JSON number as parsed by :func:`parse_body` (never for a boolean)."""
+    return not isinstance(value, bool) and isinstance(value, int | decimal.Decimal)
+
+
+def from_json(value: Any, feel_type: str | None) -> Any:
+    """The FEEL value of a parsed JSON value of declared base type ``feel_type``.
+
+    ``feel_type`` None or ``Any`` (or a type this function does not know) converts by the
+    JSON value's own kind. Raises :class:`JsonTypeError` when the value cannot be the type.
+    """
+    if value is None:
+        return None
+    if feel_type is None or feel_type not in _CONVERTERS:
+        return _untyped(value)
+    return _CONVERTERS[feel_type](value)
+
+
+def _untyped(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if is_json_number(value):
+        return number(value)
+    if isinstance(value, list):
+        return [_untyped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _untyped(item) for key, item in value.items()}
+    raise JsonTypeError("a JSON value")
+
+
+def _to_number(value: Any) -> decimal.Decimal:
+    if not is_json_number(value):
+        raise JsonTypeError("number")
+    return number(value)
+
+
+def _to_string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise JsonTypeError("string")
+    return value
+
+
+def _to_boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise JsonTypeError("boolean")
+    return value
+
+
+def _iso(kind: str, parse: Callable[[str], Any], want: type | None = None) -> Callable[[Any], Any]:
+    """A converter from an ISO 8601 string, parsed as FEEL's own conversion functions do."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                result = parse(value)
+            except FeelEvalError:
+                result = None
+            if result is not None and (want is None or isinstance(result, want)):
+                return result
+        raise JsonTypeError(f"{kind} (ISO 8601 string)")
+
+    return convert
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "number": _to_number,
+    "string": _to_string,
+    "boolean": _to_boolean,
+    "date": _iso("date", temporal.parse_date),
+    "time": _iso("time", temporal.parse_time),
+    "date and time": _iso("date and time", temporal.parse_date_time),
+    "dateTime": _iso("date and time", temporal.parse_date_time),
+    "years and months duration": _iso(_YM, temporal.parse_duration, YearsMonthsDuration),
+    "yearMonthDuration": _iso(_YM, temporal.parse_duration, YearsMonthsDuration),
+    "days and time duration": _iso(_DT, temporal.parse_duration, DaysTimeDuration),
+    "dayTimeDuration": _iso(_DT, temporal.parse_duration, DaysTimeDuration),
+}
+
+
+def known_type(feel_type: str) -> bool:
+    """True for a FEEL base type name that :func:`from_json` converts by name."""
+    return feel_type in _CONVERTERS
+
+
+# --- FEEL -> JSON -------------------------------------------------------------------------
+
+
+def decimal_text(value: decimal.Decimal) -> str:
+    """A JSON number literal with exactly the digits of ``value``."""
+    if -30 < value.adjusted() < 30:
+        return format(value, "f")
+    return str(value).replace("E", "e")
+
+
+_TEMPORAL = (Date, Time, DateTime, YearsMonthsDuration, DaysTimeDuration)
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-ready tree for a FEEL value; numbers stay ``Decimal`` (see :func:`dumps`)."""
+    if value is None or isinstance(value, bool | str | decimal.Decimal):
+        return value
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, _TEMPORAL):
+        return str(value)  # FEEL's own string() form, which is ISO 8601
+    if isinstance(value, int):  # never a FEEL number, but harmless to pass through exactly
+        return value
+    if isinstance(value, Range):
+        return {
+            "start": to_json(value.start),
+            "end": to_json(value.end),
+            "start_included": value.start_included,
+            "end_included": value.end_included,
+        }
+    if isinstance(value, Function):
+        return None  # a function has no JSON form; the evaluation warns about it
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return orjson.Fragment(decimal_text(value))
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def dumps(tree: Any) -> bytes:
+    """UTF-8 JSON of a tree from :func:`to_json` (or any plain JSON data with decimals)."""
+    return orjson.dumps(tree, default=_default)

@@ -1,0 +1,149 @@
+"""``tablerx serve`` (the service on uvicorn) and ``tablerx eval`` (one request, in-process).
+
+``serve`` runs the FastAPI app over the repository's ``decisions/`` with a SQLite audit
+database in ``var/`` unless told otherwise, so it needs no set-up. With ``--workers N``
+each worker process builds its own app from the same ``TABLERX_*`` settings.
+
+``eval`` sends one request through the very same app, in-process (no network), and prints
+the response body exactly as the API returns it; its audit record is written like any
+other. The exit status is 0 for a 200 answer, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from service.api.state import Settings
+from service.store.audit import create_db_engine, create_schema
+from service.store.versions import CatalogueError, load_catalogue
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    base = Settings.from_env()
+    return Settings(
+        decisions_dir=Path(args.decisions) if args.decisions else base.decisions_dir,
+        database_url=args.database or base.database_url,
+        caller_header=base.caller_header,
+        max_batch=base.max_batch,
+        max_body_bytes=base.max_body_bytes,
+    )
+
+
+def _check(settings: Settings) -> str | None:
+    """Load the catalogue and create the audit table once, before any worker starts."""
+    try:
+        catalogue = load_catalogue(settings.decisions_dir)
+    except CatalogueError as exc:
+        return "cannot load the published models:\n  " + "\n  ".join(exc.problems)
+    engine = create_db_engine(settings.database_url)
+    try:
+        create_schema(engine)
+    except Exception as exc:
+        return f"cannot open the audit database: {str(exc).splitlines()[0]}"
+    finally:
+        engine.dispose()
+    count = sum(1 for _ in catalogue.all_versions())
+    print(f"tablerx: {len(catalogue.models)} models, {count} versions from "
+          f"{settings.decisions_dir}", file=sys.stderr)
+    return None
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the service until interrupted."""
+    import uvicorn
+
+    settings = _settings(args)
+    problem = _check(settings)
+    if problem:
+        print(f"tablerx serve: {problem}", file=sys.stderr)
+        return 1
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "service.api.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+async def _in_process(settings: Settings, path: str, body: bytes) -> tuple[int, bytes]:
+    import httpx
+
+    from service.api.app import create_app
+
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://tablerx") as client:
+            headers = {"content-type": "application/json", "x-caller-id": "tablerx-cli"}
+            response = await client.post(path, content=body, headers=headers)
+    return response.status_code, response.content
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Evaluate one request through the app in-process and print the API's response body."""
+    settings = _settings(args)
+    try:
+        body = Path(args.input).read_bytes() if args.input != "-" else sys.stdin.buffer.read()
+    except OSError as exc:
+        print(f"tablerx eval: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
+        return 2
+    path = f"/decisions/{quote(args.model, safe='')}/evaluate"
+    if args.version:
+        path += f"?version={quote(args.version, safe='')}"
+    try:
+        status, content = asyncio.run(_in_process(settings, path, body))
+    except CatalogueError as exc:
+        print("tablerx eval: cannot load the published models:\n  " + "\n  ".join(exc.problems),
+              file=sys.stderr)
+        return 2
+    sys.stdout.write(content.decode("utf-8") + "\n")
+    return 0 if status == 200 else 1
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--decisions", metavar="DIR",
+                        help="folder of published models (default: the repository's decisions/)")
+    parser.add_argument("--database", metavar="URL",
+                        help="audit database URL (default: sqlite:///<repo>/var/audit.sqlite; "
+                             "postgresql://user:pass@host/db for PostgreSQL)")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` and ``eval`` commands."""
+    serve_parser = subparsers.add_parser(
+        "serve", help="run the decision service (REST API with audit log)",
+        description="Run the decision service on uvicorn.",
+    )
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve_parser.add_argument("--access-log", action="store_true",
+                              help="log every request (the audit log records evaluations anyway)")
+    serve_parser.add_argument("--log-level", default="info",
+                              choices=["critical", "error", "warning", "info", "debug"])
+    _common(serve_parser)
+    serve_parser.set_defaults(handler=serve)
+
+    eval_parser = subparsers.add_parser(
+        "eval", help="evaluate one request and print what the API returns",
+        description="Evaluate MODEL on the inputs in FILE (JSON) through the service, "
+                    "in-process, and print the API's response body.",
+    )
+    eval_parser.add_argument("model", metavar="MODEL", help="model id")
+    eval_parser.add_argument("--input", required=True, metavar="FILE",
+                             help="JSON file of inputs ('-' for standard input)")
+    eval_parser.add_argument("--version", metavar="V", help="model version (default: current)")
+    _common(eval_parser)
+    eval_parser.set_defaults(handler=evaluate)

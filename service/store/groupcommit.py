@@ -1,0 +1,201 @@
+"""Audit rows from many requests -> the writer process -> one commit per round: durable and fast.
+
+Every request hands its rows to :class:`GroupCommitWriter` and waits until they are
+committed before it answers; no response leaves ahead of its audit record. The database
+work happens in a separate process (:mod:`service.store.writer`), fed through a pipe:
+it takes everything that arrived since its last commit and writes it in a single
+transaction, so a burst of N concurrent requests costs one disk sync, not N, and the
+inserts use another CPU core instead of competing with request handling for the GIL.
+Under light load a round holds one request; under heavy load rounds grow by themselves.
+
+The writer acknowledges in order, so one "committed up to N" frame releases every
+request up to N at once. If the database refuses a request's rows, that request alone
+gets :class:`AuditUnavailable` (the API answers 503, never an unrecorded 200); if the
+writer process dies, every waiting request does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import struct
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+log = logging.getLogger("tablerx.audit")
+
+# The pipe protocol with the writer process (see service.store.writer).
+FRAME_IN = struct.Struct(">IQ")
+FRAME_OUT = struct.Struct(">BQId")
+ACK, NACK = 0, 1
+
+
+def encode_rows(seq: int, rows: list[dict[str, Any]]) -> bytes:
+    """One input frame (orjson writes ``created_at`` as ISO 8601 text)."""
+    payload = orjson.dumps(rows)
+    return FRAME_IN.pack(len(payload), seq) + payload
+
+
+def decode_frames(buffer: bytearray) -> list[tuple[int, list[dict[str, Any]]]]:
+    """The complete frames at the start of ``buffer``, removed from it."""
+    frames = []
+    offset = 0
+    while len(buffer) - offset >= FRAME_IN.size:
+        length, seq = FRAME_IN.unpack_from(buffer, offset)
+        end = offset + FRAME_IN.size + length
+        if len(buffer) < end:
+            break
+        rows = orjson.loads(bytes(buffer[offset + FRAME_IN.size:end]))
+        for row in rows:
+            row["created_at"] = datetime.fromisoformat(row["created_at"])
+        frames.append((seq, rows))
+        offset = end
+    del buffer[:offset]
+    return frames
+
+
+Rows = Sequence[dict[str, Any]]
+
+
+class AuditUnavailable(RuntimeError):
+    """The writer is not running or the database refused the rows."""
+
+
+@dataclass(slots=True)
+class WriterStats:
+    """Counters for /metrics: rounds committed, rows written, rows refused, commit time."""
+
+    rounds: int = 0
+    rows: int = 0
+    failed: int = 0
+    largest_round: int = 0
+    seconds: float = 0.0
+
+
+class GroupCommitWriter:
+    """The client side of the audit writer process (one per service worker)."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pending: dict[int, asyncio.Future[None]] = {}  # sequence order
+        self._outbox: list[bytes] = []
+        self._seq = 0
+        self._closed = True
+        self.stats = WriterStats()
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the writer process; return once it has opened the database."""
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "service.store.writer", self._url,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        assert self._process.stdout is not None
+        try:
+            await self._process.stdout.readexactly(FRAME_OUT.size)  # the ready frame
+        except asyncio.IncompleteReadError:
+            code = await self._process.wait()
+            raise AuditUnavailable(f"the audit writer could not start (exit {code})") from None
+        self._closed = False
+        self._reader = asyncio.create_task(self._read_acks())
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Let the writer commit what it has received, then end it."""
+        self._closed = True
+        if self._process is None:
+            return
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            await asyncio.wait_for(self._process.wait(), timeout)
+        except TimeoutError:
+            self._process.kill()
+            await self._process.wait()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+
+    @property
+    def alive(self) -> bool:
+        """True while the writer process accepts rows."""
+        return (
+            not self._closed and self._process is not None and self._process.returncode is None
+        )
+
+    # --- writing ----------------------------------------------------------------------------
+
+    async def write(self, rows: Rows) -> None:
+        """Return once ``rows`` are committed; raise :class:`AuditUnavailable` if they cannot be."""
+        if not self.alive:
+            raise AuditUnavailable("the audit writer is not running")
+        assert self._process is not None and self._process.stdin is not None
+        self._seq += 1
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        self._pending[self._seq] = waiter
+        if not self._outbox:
+            loop.call_soon(self._flush)
+        self._outbox.append(encode_rows(self._seq, list(rows)))
+        await waiter
+
+    def _flush(self) -> None:
+        # One pipe write per event-loop pass for all requests handled in it: each write
+        # wakes the writer process, and a wake-up per request would cost more than the
+        # requests themselves.
+        frames, self._outbox = self._outbox, []
+        if self._process is not None and self._process.stdin is not None and frames:
+            self._process.stdin.write(b"".join(frames))
+
+    async def _read_acks(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        stdout = self._process.stdout
+        try:
+            while True:
+                kind, seq, rows, seconds = FRAME_OUT.unpack(
+                    await stdout.readexactly(FRAME_OUT.size)
+                )
+                if kind == NACK:
+                    self._refused(seq, rows)
+                elif kind == ACK:
+                    self._committed(seq, rows, seconds)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            self._closed = True
+            self._fail_all("the audit writer stopped")
+
+    def _committed(self, upto: int, rows: int, seconds: float) -> None:
+        if rows:
+            self.stats.rounds += 1
+            self.stats.rows += rows
+            self.stats.seconds += seconds
+            self.stats.largest_round = max(self.stats.largest_round, rows)
+        while self._pending:
+            seq = next(iter(self._pending))
+            if seq > upto:
+                break
+            waiter = self._pending.pop(seq)
+            if not waiter.done():  # done: the client went away meanwhile
+                waiter.set_result(None)
+
+    def _refused(self, seq: int, rows: int) -> None:
+        self.stats.failed += rows
+        waiter = self._pending.pop(seq, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(AuditUnavailable("the database refused the audit record"))
+
+    def _fail_all(self, reason: str) -> None:
+        pending, self._pending = self._pending, {}
+        for waiter in pending.values():
+            if not waiter.done():
+                waiter.set_exception(AuditUnavailable(reason))
+

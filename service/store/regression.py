@@ -1,0 +1,218 @@
+"""Published versions and their ``<version>.tests.xml`` in, one report per version out.
+
+Every published version carries its own test cases (written by the workbook's Tests
+blocks, in the DMN TCK test-case format, read by :mod:`service.tck.reader`). This module
+runs them the way the service answers: absent inputs take their declared default, then
+the version's compiled model is evaluated and every expected result is compared with
+:mod:`service.tck.compare` (value and type, numbers within 1e-8). Unlike a TCK run, every
+differing result of a case is reported, each with its expected and actual value.
+
+``tablerx test``, ``tablerx approve`` and the test suite (tests/test_published_versions.py)
+all call :func:`run_all` / :func:`run_version`, so CI runs exactly what approval requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from service.store import admission
+from service.store.versions import MODEL_ID, ModelVersion, load_version, version_key
+from service.tck.compare import compare, describe
+from service.tck.reader import TckFormatError, TestCase, read_test_file
+from service.tck.runner import case_inputs
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"
+TESTS_SUFFIX = ".tests.xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One expected result that did not come out: the decision, both values, the detail."""
+
+    decision: str
+    expected: Any
+    actual: Any
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOutcome:
+    """One test case's outcome; ``message`` explains an error or lists the engine's defects."""
+
+    case_id: str
+    description: str
+    status: str  # PASSED, FAILED or ERROR
+    mismatches: tuple[Mismatch, ...] = ()
+    message: str = ""
+
+
+@dataclass(slots=True)
+class VersionReport:
+    """The test run of one published version.
+
+    ``problem`` is set when the cases could not run at all (the model does not load, the
+    test file is unreadable); a missing test file leaves ``cases`` empty and ``has_tests``
+    False, which approval refuses but a plain run only reports.
+    """
+
+    model_id: str
+    version: str
+    tests_file: Path
+    sha256: str | None = None
+    has_tests: bool = True
+    cases: list[CaseOutcome] = field(default_factory=list)
+    problem: str | None = None
+
+    def count(self, status: str) -> int:
+        """How many cases ended with ``status``."""
+        return sum(1 for case in self.cases if case.status == status)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed: no problem and every case passed (none at all is ok)."""
+        return self.problem is None and all(case.status == PASSED for case in self.cases)
+
+    @property
+    def summary(self) -> str:
+        """``12/12 passed``, ``10/12 passed (1 failed, 1 error)``, ``no test cases`` ..."""
+        if self.problem is not None:
+            return f"not run: {self.problem}"
+        if not self.cases:
+            return "no test cases"
+        failed, errors = self.count(FAILED), self.count(ERROR)
+        extra = ", ".join(
+            f"{n} {word}" for n, word in ((failed, "failed"), (errors, "error")) if n
+        )
+        text = f"{self.count(PASSED)}/{len(self.cases)} passed"
+        return f"{text} ({extra})" if extra else text
+
+
+# --- finding versions ------------------------------------------------------------------------
+
+
+def dmn_path(decisions_dir: Path, model_id: str, version: str) -> Path:
+    """``decisions/<model>/<version>.dmn``."""
+    return decisions_dir / model_id / f"{version}.dmn"
+
+
+def tests_path(decisions_dir: Path, model_id: str, version: str) -> Path:
+    """``decisions/<model>/<version>.tests.xml``."""
+    return decisions_dir / model_id / f"{version}{TESTS_SUFFIX}"
+
+
+def published(decisions_dir: Path, model_id: str | None = None) -> list[tuple[str, str]]:
+    """Every (model id, version) published under ``decisions_dir``, versions oldest first."""
+    if not decisions_dir.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in decisions_dir.iterdir() if p.is_dir()):
+        if not MODEL_ID.fullmatch(folder.name) or model_id not in (None, folder.name):
+            continue
+        versions = sorted((p.stem for p in folder.glob("*.dmn")), key=version_key)
+        found += [(folder.name, version) for version in versions]
+    return found
+
+
+def load_cases(path: Path) -> list[TestCase]:
+    """The test cases of a ``.tests.xml`` file; raises TckFormatError or OSError."""
+    return read_test_file(path).cases
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def run_all(
+    decisions_dir: Path, model_id: str | None = None, version: str | None = None
+) -> list[VersionReport]:
+    """Run the tests of every published version (or of one model, or one version)."""
+    return [
+        run_version(decisions_dir, model, found)
+        for model, found in published(decisions_dir, model_id)
+        if version in (None, found)
+    ]
+
+
+def run_version(decisions_dir: Path, model_id: str, version: str) -> VersionReport:
+    """Load one published version and run its own test cases."""
+    report = VersionReport(model_id, version, tests_path(decisions_dir, model_id, version))
+    path = dmn_path(decisions_dir, model_id, version)
+    if not path.is_file():
+        report.problem = f"{path} does not exist"
+        return report
+    try:
+        loaded = load_version(model_id, path)
+    except Exception as exc:  # a broken model fails its run; the reason is the report
+        report.problem = f"the model does not load: {_first_line(exc)}"
+        return report
+    report.sha256 = loaded.sha256
+    if not report.tests_file.is_file():
+        report.has_tests = False
+        return report
+    try:
+        cases = load_cases(report.tests_file)
+    except (TckFormatError, OSError) as exc:
+        report.problem = f"the test file cannot be read: {_first_line(exc)}"
+        return report
+    report.cases = run_cases(loaded, cases)
+    return report
+
+
+def run_cases(version: ModelVersion, cases: Iterable[TestCase]) -> list[CaseOutcome]:
+    """Run test cases on a loaded version, each on its own (one error stops nothing)."""
+    decls = admission.declarations(version.definitions)
+    return [run_case(version.compiled, decls, case) for case in cases]
+
+
+def run_case(model: Any, decls: list[admission.InputDecl], case: TestCase) -> CaseOutcome:
+    """One case: inputs with defaults in, every result node compared."""
+    try:
+        inputs = admission.with_defaults(decls, case_inputs(model, case))
+        if case.type == "decisionService" and case.invocable_name:
+            result = model.invoke_service(case.invocable_name, inputs)
+        else:
+            result = model.evaluate(inputs, [node.name for node in case.results])
+    except Exception as exc:  # an exception is the case's error, never the run's end
+        return CaseOutcome(case.id, case.description, ERROR, message=_first_line(exc))
+    mismatches = []
+    for node in case.results:
+        actual = result.values.get(node.name)
+        same, detail = compare(node.expected, actual, node.name)
+        if not same:
+            mismatches.append(Mismatch(node.name, node.expected, actual, detail))
+    defects = "; ".join(f"{e.decision}: {e.code}: {e.message}" for e in result.errors)
+    status = FAILED if mismatches else PASSED
+    return CaseOutcome(case.id, case.description, status, tuple(mismatches), defects)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def format_reports(reports: Iterable[VersionReport], verbose: bool = False) -> str:
+    """A plain-text report: one line per version, then each failing case with its values."""
+    lines: list[str] = []
+    for report in reports:
+        mark = "ok  " if report.ok else "FAIL"
+        lines.append(f"{mark} {report.model_id} {report.version}: {report.summary}")
+        for case in report.cases:
+            if case.status == PASSED and not verbose:
+                continue
+            title = f"case {case.case_id}" + (f" ({case.description})" if case.description else "")
+            lines.append(f"     {case.status.upper()} {title}")
+            for miss in case.mismatches:
+                lines.append(
+                    f"       {miss.decision}: expected {describe(miss.expected)}, "
+                    f"got {describe(miss.actual)}"
+                )
+                if not miss.detail.startswith(f"{miss.decision}: expected"):
+                    lines.append(f"         ({miss.detail})")
+            if case.message:
+                lines.append(f"       {case.message}")
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""POST /decisions/{model}/evaluate in-process: answers, every 4xx, defects, exact numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from api_harness import VALID, InProcess
+
+from service.api import jsonmap, schemas
+
+URL = "/decisions/triage-demo/evaluate"
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    """VALID with fields changed (a value of ... removes the field)."""
+    result = {**VALID, **changes}
+    return {k: v for k, v in result.items() if v is not ...}
+
+
+def test_answer_has_outputs_rationale_and_model_identity(client: InProcess) -> None:
+    response = client.post(URL, json=body(visit_date="2024-01-31", symptoms=["cough"]))
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    schemas.EvaluationResponse.model_validate(answer)
+    assert answer["model"]["id"] == "triage-demo"
+    assert answer["model"]["version"] == "1.0.0"  # the newest version by default
+    assert len(answer["model"]["hash"]) == 64
+    assert answer["outputs"]["her2_status_acted_on"] == "positive"
+    assert answer["outputs"]["care_pathway"] == "systemic_full"
+    assert answer["outputs"]["next_visit"] == "2024-02-28"
+    monitoring = ["IMAGING_Q6_8W", "LVEF_MONITORING", "ILD_SURVEILLANCE"]
+    assert answer["outputs"]["monitoring"] == monitoring
+    her2 = next(e for e in answer["explanation"] if e["decision"] == "her2_status_acted_on")
+    assert her2["hit_policy"] == "UNIQUE"
+    assert her2["matched_rules"] == [{
+        "rule_id": "T1_r4", "index": 1,
+        "source": {"cell": "'T1 HER2'!A4", "row": "4", "sheet": "T1 HER2"},
+        "annotations": {"rationale": "HER2 positivity confirmed on post-progression biopsy.",
+                        "citation": "DG04"},
+        "outputs": {"her2_status_acted_on": "positive"},
+    }]
+    assert response.headers["x-request-id"]
+
+
+def test_numbers_keep_every_digit_both_ways(client: InProcess) -> None:
+    raw = jsonmap.dumps(body(dose_ratio=Decimal("1.000000000000000000000000000000001")))
+    response = client.post(URL, content=raw)
+    assert response.status_code == 200
+    assert b'"dose_third":0.3333333333333333333333333333333337' in response.content
+
+
+def test_default_applies_to_absent_field(client: InProcess) -> None:
+    declines = client.post(URL, json=body(preference="declines_anticancer_therapy")).json()
+    assert declines["outputs"]["care_pathway"] == "best_supportive_care"
+    absent = client.post(URL, json=body(preference=None)).json()
+    assert absent["outputs"]["care_pathway"] == "systemic_full"
+
+
+def test_feel_warnings_are_returned(client: InProcess) -> None:
+    answer = client.post(URL, json=body()).json()  # symptoms absent: count(null) warns
+    assert [w["code"] for w in answer["warnings"]] == ["FEEL_TYPE_MISMATCH"]
+    assert answer["warnings"][0]["source"] == "count(symptoms) > 0"
+
+
+def test_explicit_version(client: InProcess) -> None:
+    answer = client.post(URL + "?version=0.9.0", json=body()).json()
+    assert answer["model"]["version"] == "0.9.0"
+    assert "cardiac_risk" not in answer["outputs"]
+
+
+# (changes to the valid body, [(code, field)] expected, in order)
+REJECTIONS: list[tuple[dict[str, Any], list[tuple[str, str | None]]]] = [
+    ({"ecog": ...}, [("MISSING_REQUIRED_FIELD", "ecog")]),
+    ({"ecog": None}, [("MISSING_REQUIRED_FIELD", "ecog")]),
+    ({"ecog": "1"}, [("INVALID_TYPE", "ecog")]),
+    ({"ecog": 1.5}, [("INVALID_TYPE", "ecog")]),
+    ({"ecog": True}, [("INVALID_TYPE", "ecog")]),
+    ({"ecog": 5}, [("OUT_OF_RANGE", "ecog")]),
+    ({"ecog": -1}, [("OUT_OF_RANGE", "ecog")]),
+    ({"line_of_therapy": 4}, [("OUT_OF_RANGE", "line_of_therapy")]),
+    ({"lvef_percent": 90.5}, [("OUT_OF_RANGE", "lvef_percent")]),
+    ({"progressed_on_first_line": "yes"}, [("INVALID_TYPE", "progressed_on_first_line")]),
+    ({"her2_status": "equivocal"}, [("INVALID_ENUM", "her2_status")]),
+    ({"her2_status": "Positive"}, [("INVALID_ENUM", "her2_status")]),
+    ({"visit_date": "31/01/2024"}, [("INVALID_TYPE", "visit_date")]),
+    ({"symptoms": "cough"}, [("INVALID_TYPE", "symptoms")]),
+    ({"symptoms": ["cough", "itch"]}, [("INVALID_ENUM", "symptoms[1]")]),
+    ({"ecgo": 1}, [("UNKNOWN_FIELD", "ecgo")]),
+    ({"line_of_therapy": 3, "progressed_on_first_line": False, "prior_regimen": "Other"},
+     [("CONTRADICTION", "progressed_on_first_line")]),
+    ({"prior_regimen": "Paclitaxel"}, [("CONTRADICTION", "prior_regimen")]),
+    ({"line_of_therapy": 3}, [("MISSING_REQUIRED_FIELD", "prior_regimen")]),
+    ({"ecog": 7, "her2_status": ..., "lvef_percent": "55", "extra": 1},
+     [("UNKNOWN_FIELD", "extra"), ("MISSING_REQUIRED_FIELD", "her2_status"),
+      ("OUT_OF_RANGE", "ecog"), ("INVALID_TYPE", "lvef_percent")]),
+    ({"line_of_therapy": 3, "progressed_on_first_line": False, "ecog": "x"},
+     [("INVALID_TYPE", "ecog"), ("MISSING_REQUIRED_FIELD", "prior_regimen"),
+      ("CONTRADICTION", "progressed_on_first_line")]),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), REJECTIONS)
+def test_every_problem_is_reported_at_once(
+    client: InProcess, changes: dict[str, Any], expected: list[tuple[str, str | None]]
+) -> None:
+    response = client.post(URL, json=body(**changes))
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    schemas.ErrorBody.model_validate(answer)
+    assert [(e["code"], e.get("field")) for e in answer["errors"]] == expected
+    assert all(e["message"] for e in answer["errors"])
+    assert answer["evaluation_id"]
+
+
+def test_guard_problem_names_its_rule_and_cell(client: InProcess) -> None:
+    answer = client.post(URL, json=body(prior_regimen="Other")).json()
+    assert answer["errors"][0]["location"] == {
+        "decision": "Request validation", "rule_id": "T0_r6",
+        "source": {"cell": "'T0 Validation'!A6", "row": "6", "sheet": "T0 Validation"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"{", "INVALID_JSON"),
+        (b"", "INVALID_JSON"),
+        (b"[1, 2]", "INVALID_TYPE"),
+        (b'"text"', "INVALID_TYPE"),
+        (b'{"ecog": 1, "ecog": 2}', "DUPLICATE_FIELD"),
+        (b'{"ecog": NaN}', "INVALID_JSON"),
+    ],
+)
+def test_unusable_bodies(client: InProcess, raw: bytes, code: str) -> None:
+    response = client.post(URL, content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert [(e["code"], e.get("location")) for e in response.json()["errors"]] == [(code, "body")]
+
+
+def test_body_too_large(settings: Any) -> None:
+    from service.api.app import create_app
+
+    small = type(settings)(decisions_dir=settings.decisions_dir,
+                           database_url=settings.database_url, max_body_bytes=100)
+    client = InProcess(create_app(small))
+    try:
+        response = client.post(URL, content=b" " * 101 + b"{}")
+    finally:
+        client.close()
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["code"] == "BODY_TOO_LARGE"
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("/decisions/no-such-model/evaluate", "MODEL_NOT_FOUND"),
+        (URL + "?version=9.9.9", "VERSION_NOT_FOUND"),
+    ],
+)
+def test_unknown_model_or_version_is_404(client: InProcess, url: str, code: str) -> None:
+    response = client.post(url, json=VALID)
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == code
+
+
+def test_table_defect_is_500_naming_the_rules(client: InProcess) -> None:
+    response = client.post(URL, json=body(lvef_percent=40))
+    assert response.status_code == 500
+    answer = response.json()
+    schemas.ErrorBody.model_validate(answer)
+    [error] = answer["errors"]
+    assert error["code"] == "UNIQUE_VIOLATION"
+    assert "T9_r4" in error["message"] and "T9_r5" in error["message"]
+    assert [r["rule_id"] for r in error["location"]["rules"]] == ["T9_r4", "T9_r5"]
+    assert error["location"]["rules"][0]["source"]["cell"] == "'T9 Cardiac'!A4"
+    risk = next(e for e in answer["explanation"] if e["decision"] == "cardiac_risk")
+    assert risk["defect"] == "UNIQUE_VIOLATION"
+    assert "outputs" not in answer  # no partial answer
+
+
+def test_no_defect_outside_the_overlap(client: InProcess) -> None:
+    answer = client.post(URL, json=body(lvef_percent=55)).json()
+    assert answer["outputs"]["cardiac_risk"] == "moderate"

@@ -1,0 +1,102 @@
+"""``tablerx eval`` prints what the API returns (same app, in-process); ``tablerx serve`` checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from api_client import in_process_body
+
+from service.cli import main
+from service.store.audit import AuditLog
+
+MODELS = Path(__file__).resolve().parents[1] / "api" / "models"
+VALID = {"line_of_therapy": 2, "progressed_on_first_line": True, "her2_status": "negative",
+         "ecog": 2}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'audit.sqlite'}"
+
+
+def write(tmp_path: Path, body: object) -> str:
+    path = tmp_path / "inputs.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return str(path)
+
+
+def test_eval_prints_the_api_answer_and_audits_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database: str
+) -> None:
+    status, out, _ = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID),
+                         "--decisions", str(MODELS), "--database", database)
+    assert status == 0
+    answer = json.loads(out)
+    assert set(answer) == {"model", "evaluation_id", "outputs", "explanation", "warnings"}
+    assert answer["outputs"]["care_pathway"] == "systemic_limited"
+    log = AuditLog(database)
+    record = log.get(answer["evaluation_id"])
+    log.engine.dispose()
+    assert record is not None and record.caller == "tablerx-cli"
+    assert json.loads(record.outputs or "") == answer["outputs"]
+
+
+def test_eval_output_is_the_http_body(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database: str
+) -> None:
+    status, out, _ = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID),
+                         "--decisions", str(MODELS), "--database", database, "--version", "0.9.0")
+    assert status == 0
+    cli = json.loads(out)
+    api = in_process_body(MODELS, database, "/decisions/triage-demo/evaluate?version=0.9.0", VALID)
+    assert cli.pop("evaluation_id") != api.pop("evaluation_id")
+    assert cli == api
+
+
+@pytest.mark.parametrize(
+    ("body", "version", "code"),
+    [
+        ({**VALID, "ecog": 11}, None, "OUT_OF_RANGE"),
+        (VALID, "3.0.0", "VERSION_NOT_FOUND"),
+    ],
+)
+def test_eval_prints_the_error_body_and_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database: str,
+    body: object, version: str | None, code: str,
+) -> None:
+    args = ["eval", "triage-demo", "--input", write(tmp_path, body), "--decisions", str(MODELS),
+            "--database", database]
+    status, out, _ = run(capsys, *args, *(["--version", version] if version else []))
+    assert status == 1
+    assert json.loads(out)["errors"][0]["code"] == code
+
+
+def test_eval_without_the_input_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, out, err = run(capsys, "eval", "triage-demo", "--input", str(tmp_path / "none.json"))
+    assert status == 2 and out == ""
+    assert "cannot read" in err
+
+
+def test_serve_refuses_broken_models(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "decisions" / "broken"
+    folder.mkdir(parents=True)
+    (folder / "1.0.0.dmn").write_text("not xml", encoding="utf-8")
+    status, _, err = run(capsys, "serve", "--decisions", str(folder.parent),
+                         "--database", f"sqlite:///{tmp_path / 'a.sqlite'}")
+    assert status == 1
+    assert "broken" in err and "1.0.0.dmn" in err
+
+
+def test_help_lists_serve_and_eval(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "serve" in out and "eval" in out
