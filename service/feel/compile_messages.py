@@ -2,33 +2,13 @@
 
 Each problem a compiled expression can meet while evaluating has a named constructor here;
 the closure raises (or records) it and the value becomes null with a warning carrying the
-code and the span of the expression at fault. :data:`CODES` lists every code with what it
-means, for documentation. Operators and built-ins add their own codes (``FEEL_TYPE_MISMATCH``,
-``FEEL_DIVISION_BY_ZERO``, ``FEEL_INVALID_ARGUMENT``, ...) in :mod:`service.feel.errors`,
-:mod:`service.feel.ops` and the built-in modules.
+code and the span of the expression at fault. Every FEEL code, these and those of the
+operators and built-ins, is listed with its meaning in :data:`service.feel.errors.CODES`.
 """
 
 from __future__ import annotations
 
-from service.feel.errors import FeelEvalError
-
-CODES: dict[str, str] = {
-    "FEEL_UNKNOWN_NAME": "a name is bound to no variable, context entry or built-in function",
-    "FEEL_UNKNOWN_FUNCTION": "a function is invoked by a name that is bound to nothing",
-    "FEEL_NOT_A_FUNCTION": "a value that is not a function is invoked",
-    "FEEL_ARITY": "a function is given too many, too few or unknown named arguments",
-    "FEEL_TYPE_MISMATCH": "a value is not of the type an operator or a parameter requires",
-    "FEEL_DUPLICATE_KEY": "a context literal repeats a key",
-    "FEEL_NULL_ENDPOINT": "a range literal has a null end point",
-    "FEEL_UNKNOWN_PROPERTY": "a path asks a value for a property it does not have",
-    "FEEL_INVALID_INDEX": "a list is indexed by a number that is not whole",
-    "FEEL_INVALID_ITERATION": "a for/some/every domain cannot be iterated",
-    "FEEL_UNKNOWN_TYPE": "instance of names a type that is neither built in nor declared",
-    "FEEL_EXTERNAL": "an external function is not supported or failed",
-    "FEEL_UNSUPPORTED": "a construct that parses but has no value where it is used",
-    "FEEL_RECURSION": "evaluation nested too deeply (usually a function calling itself forever)",
-    "FEEL_INTERNAL": "a defect inside an operator or built-in; the value is null",
-}
+from service.feel.errors import CODES, FeelEvalError
 
 
 def _error(code: str, message: str) -> FeelEvalError:

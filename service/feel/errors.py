@@ -8,6 +8,34 @@ warning carrying the code and the span of the expression at fault.
 
 from __future__ import annotations
 
+# Every warning or error code FEEL can report, with what it means: the one registry the
+# documentation (docs/error-codes.md) is checked against.
+CODES: dict[str, str] = {
+    "FEEL_UNKNOWN_NAME": "a name is bound to no variable, context entry or built-in function",
+    "FEEL_UNKNOWN_FUNCTION": "a function is invoked by a name that is bound to nothing",
+    "FEEL_NOT_A_FUNCTION": "a value that is not a function is invoked",
+    "FEEL_ARITY": "a function is given too many, too few or unknown named arguments",
+    "FEEL_TYPE_MISMATCH": "a value is not of the type an operator or a parameter requires",
+    "FEEL_DUPLICATE_KEY": "a context literal repeats a key",
+    "FEEL_NULL_ENDPOINT": "a range literal has a null end point",
+    "FEEL_UNKNOWN_PROPERTY": "a path asks a value for a property it does not have",
+    "FEEL_INVALID_INDEX": "a list is indexed by a number that is not whole",
+    "FEEL_INVALID_ITERATION": "a for/some/every domain cannot be iterated",
+    "FEEL_UNKNOWN_TYPE": "instance of names a type that is neither built in nor declared",
+    "FEEL_EXTERNAL": "an external function is not supported or failed",
+    "FEEL_UNSUPPORTED": "a construct that parses but has no value where it is used",
+    "FEEL_RECURSION": "evaluation nested too deeply (usually a function calling itself forever)",
+    "FEEL_INTERNAL": "a defect inside an operator or built-in; the value is null",
+    "FEEL_SYNTAX": "a text does not parse as FEEL (reported when a model is loaded)",
+    "FEEL_INVALID_ARGUMENT": "a function argument has the right type but a value it cannot use",
+    "FEEL_DIVISION_BY_ZERO": "a number or duration is divided by zero",
+    "FEEL_OVERFLOW": "a number exceeds the range of FEEL numbers (34 digits, exponent 6144)",
+    "FEEL_INVALID_OPERATION": "an arithmetic operation has no defined result (such as 0 ** -1)",
+    "FEEL_INVALID_TEMPORAL": "a text is not a valid date, time, date and time or duration",
+    "FEEL_DATE_RANGE": "a date falls outside the years FEEL allows (-999,999,999 to 999,999,999)",
+    "FEEL_REGEX_TIMEOUT": "a regular expression took too long on its input; the value is null",
+}
+
 
 def caret_line(source: str, span: tuple[int, int]) -> str:
     """The line of ``source`` holding ``span``, with a caret line under the span."""
