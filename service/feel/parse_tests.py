@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from service.feel import nodes as n
+from service.feel.errors import FeelSyntaxError
 
 if TYPE_CHECKING:
     from service.feel.parser import Parser
 
 UNARY_TEST_OPS = ("<", "<=", ">", ">=", "=", "!=")
-_CLOSERS = {"(": ")", "[": "]", "{": "}"}
 
 
 def parse_unary_tests(p: Parser) -> n.UnaryTests:
@@ -25,28 +25,33 @@ def parse_unary_tests(p: Parser) -> n.UnaryTests:
     if start.is_op("-") and p.peek(1).kind == "eof":
         p.advance()
         return n.UnaryTests([n.AnyTest(span=start.span)], span=start.span)
-    if start.is_word("not") and p.peek(1).is_op("(") and _closes_at_end(p, p.pos + 1):
-        p.advance()
-        opened = p.advance()
-        tests = parse_positive_unary_tests(p, p.parse_expression)
-        p.expect(")", "'not('", opened)
-        return n.UnaryTests(tests, negated=True, span=p.span_from(start))
+    if start.is_word("not") and p.peek(1).is_op("("):
+        negated = _negated_tests(p)
+        if negated is not None:
+            return negated
     tests = parse_positive_unary_tests(p, p.parse_expression)
     return n.UnaryTests(tests, span=p.span_from(start))
 
 
-def _closes_at_end(p: Parser, index: int) -> bool:
-    """True when the bracket at ``index`` is closed by the last token of the text."""
-    depth = 0
-    for i in range(index, len(p.tokens)):
-        token = p.tokens[i]
-        if token.kind == "op" and token.text in _CLOSERS:
-            depth += 1
-        elif token.kind == "op" and token.text in _CLOSERS.values():
-            depth -= 1
-            if depth == 0:
-                return p.tokens[i + 1].kind == "eof"
-    return False
+def _negated_tests(p: Parser) -> n.UnaryTests | None:
+    """``not(tests)`` spanning the whole text, or None (position restored) when the text is
+    something else that starts with ``not(``, such as the expression ``not(a) and b``.
+
+    Parsing and backtracking, rather than matching brackets ahead, because intervals such
+    as ``]1..5]`` and ``[1..5[`` do not pair their brackets.
+    """
+    saved = p.pos
+    start = p.advance()
+    p.advance()  # the "("
+    try:
+        tests = parse_positive_unary_tests(p, p.parse_expression)
+        if p.at_op(")") and p.peek(1).kind == "eof":
+            p.advance()
+            return n.UnaryTests(tests, negated=True, span=p.span_from(start))
+    except FeelSyntaxError:
+        pass
+    p.pos = saved
+    return None
 
 
 def parse_positive_unary_tests(p: Parser, expression: Callable[[], n.Node]) -> list[n.Node]:
