@@ -1,9 +1,11 @@
 """``tablerx compile|check|new|export``: workbooks to DMN and back, with cell-precise diagnostics.
 
 A thin shell over :mod:`service.sheets`. ``compile`` writes ``<out>/<model-id>/<version>.dmn``
-(and ``.tests.xml``) for each clean workbook; ``check`` only reports (and with
-``--annotate`` writes a copy of the workbook with the faulty cells marked); ``new`` writes
-a starter workbook; ``export`` turns a DMN file into a workbook. Diagnostics go to stderr,
+(and ``.tests.xml``) for each clean workbook, unless that version is already published with
+other content (:func:`service.store.releases.check_publishable`: published versions never
+change); ``check`` only reports (and with ``--annotate`` writes a copy of the workbook with
+the faulty cells marked); ``new`` writes a starter workbook; ``export`` turns a DMN file
+into a workbook. Diagnostics go to stderr,
 one per problem, every problem of every workbook in one run. Exit status: 0 clean (warnings
 allowed), 1 when any workbook has an error, 2 for bad usage.
 """
@@ -19,6 +21,7 @@ from service.sheets import diagnostics as diag
 from service.sheets.annotate import AnnotateError, annotate
 from service.sheets.compiler import Compilation, compile_workbook, write_outputs
 from service.sheets.diagnostics import format_diagnostic
+from service.store.releases import check_publishable
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -118,12 +121,25 @@ def run_compile(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     results = [compile_workbook(path) for path in workbooks]
     _conflicts(results, args.out)
+    for result in results:
+        _refuse_changed_version(result, args.out)
     status = _report(results)
     for result in results:
-        if result.ok:
+        if result.ok and result.dmn is not None:
+            dmn_path, tests_path = result.output_paths(args.out)
+            same = {
+                p
+                for p, data in ((dmn_path, result.dmn), (tests_path, result.tests))
+                if _holds(p, data)
+            }
             for written in write_outputs(result, args.out):
-                print(f"wrote {written}")
+                print(f"{'unchanged' if written in same else 'wrote'} {written}")
     return status
+
+
+def _holds(path: Path, data: bytes | None) -> bool:
+    """True when ``path`` already holds exactly ``data``."""
+    return data is not None and path.is_file() and path.read_bytes() == data
 
 
 def _conflicts(results: list[Compilation], out: Path) -> None:
@@ -142,6 +158,21 @@ def _conflicts(results: list[Compilation], out: Path) -> None:
                 one.dmn = None
         else:
             owners[target] = result
+
+
+def _refuse_changed_version(result: Compilation, out: Path) -> None:
+    """A published version never changes: other content under its number is refused."""
+    if result.dmn is None:
+        return
+    tests = result.tests
+    if tests is None and result.output_paths(out)[1].exists():
+        tests = b""  # dropping a published version's test cases changes it too
+    message = check_publishable(out, result.model_id, result.version, result.dmn, tests)
+    if message is not None:
+        result.diagnostics.append(
+            diag.version_published(result.version_where, message).in_file(str(result.path))
+        )
+        result.dmn = result.tests = None
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from service.sheets.specs import (
     RelationSpec,
     RowSpec,
 )
-from service.sheets.types import TYPE_CHOICES, TypeSpec, parse_type
+from service.sheets.types import TYPE_CHOICES, Declared, TypeSpec, parse_type
 
 MODEL_LABELS = (
     "id", "name", "version", "status", "authors", "author", "reviewers", "reviewer",
@@ -62,7 +62,7 @@ REFERENCE_HEADERS = {
     "code": "code", "id": "code", "citation code": "code", "text": "text", "citation": "text",
     "reference": "text", "full text": "text", "source": "text", "link": "link", "url": "link",
 }  # fmt: skip
-RELATION_LABELS = ("description", "top level", "returned", "in response")
+RELATION_LABELS = ("description", "top level", "returned", "in response", "result type")
 
 
 def slug(text: str) -> str:
@@ -91,6 +91,7 @@ def read_model(block: Block, found: list[Diagnostic]) -> ModelSpec:
     name, _ = text("name")
     version, version_label = text("version")
     spec = ModelSpec(ident, name or block.title or ident, version, where=block.anchor)
+    spec.version_where = _value_where(block, version_label)
     _check_id(block, ident, ident_label, found)
     _check_version(block, version, version_label, found)
     spec.status = _status(block, labels.get("status"), found)
@@ -231,19 +232,21 @@ def header_columns(
     return columns, layout.data_rows
 
 
-def _cell(block: Block, row: int, columns: dict[str, int], key: str) -> Cell | None:
+def column_cell(block: Block, row: int, columns: dict[str, int], key: str) -> Cell | None:
+    """The cell of ``row`` in the column ``key`` names (None when empty or no such column)."""
     col = columns.get(key)
     return block.sheet.get(row, col) if col else None
 
 
-def _text(block: Block, row: int, columns: dict[str, int], key: str) -> str:
-    return cell_text(_cell(block, row, columns, key))
+def column_text(block: Block, row: int, columns: dict[str, int], key: str) -> str:
+    """The text of :func:`column_cell` ('' when empty)."""
+    return cell_text(column_cell(block, row, columns, key))
 
 
 def _flag(
     block: Block, row: int, columns: dict[str, int], key: str, label: str, found: list[Diagnostic]
 ) -> bool | None:
-    cell = _cell(block, row, columns, key)
+    cell = column_cell(block, row, columns, key)
     if cell is None:
         return None
     value = yes_no(cell_text(cell))
@@ -252,39 +255,39 @@ def _flag(
     return value
 
 
-def _located(block: Block, row: int, columns: dict[str, int], key: str) -> Where:
-    cell = _cell(block, row, columns, key)
+def column_where(block: Block, row: int, columns: dict[str, int], key: str) -> Where:
+    """Where :func:`column_cell` is, filled or not."""
+    cell = column_cell(block, row, columns, key)
     return block.at(cell, row, columns.get(key, 1))
 
 
-def read_inputs(
-    block: Block, declared_types: frozenset[str], found: list[Diagnostic]
-) -> list[InputSpec]:
+def read_inputs(block: Block, declared_types: Declared, found: list[Diagnostic]) -> list[InputSpec]:
     """The rows of an Inputs block."""
     columns, rows = header_columns(block, INPUT_HEADERS, ("name",), found)
     specs: list[InputSpec] = []
     for row in rows:
-        name_cell = _cell(block, row, columns, "name")
+        name_cell = column_cell(block, row, columns, "name")
         if name_cell is None:
-            _report_orphans(block, row, columns, found)
+            report_nameless(block, row, columns, found)
             continue
         spec = InputSpec(cell_text(name_cell), block.at(name_cell), row)
         spec.type = _type(block, row, columns, declared_types, found, required=True)
         spec.allowed, spec.allowed_where = _allowed(block, row, columns, spec, found)
-        spec.unit = _text(block, row, columns, "unit")
+        spec.unit = column_text(block, row, columns, "unit")
         spec.required = _flag(block, row, columns, "required", "Required", found)
-        spec.default = _default(_text(block, row, columns, "default"), spec)
-        spec.default_where = _located(block, row, columns, "default")
-        spec.required_when = _text(block, row, columns, "required_when")
-        spec.required_when_where = _located(block, row, columns, "required_when")
-        spec.description = _text(block, row, columns, "description")
+        spec.default = _default(column_text(block, row, columns, "default"), spec)
+        spec.default_where = column_where(block, row, columns, "default")
+        spec.required_when = column_text(block, row, columns, "required_when")
+        spec.required_when_where = column_where(block, row, columns, "required_when")
+        spec.description = column_text(block, row, columns, "description")
         specs.append(spec)
     return specs
 
 
-def _report_orphans(
+def report_nameless(
     block: Block, row: int, columns: dict[str, int], found: list[Diagnostic]
 ) -> None:
+    """VALUE_MISSING for a row whose Name cell is empty."""
     first = block.sheet.row_cells(row)[0]
     found.append(diag.value_missing(block.at(None, row, columns.get("name", first.col)), "a name"))
 
@@ -293,15 +296,15 @@ def _type(
     block: Block,
     row: int,
     columns: dict[str, int],
-    declared: frozenset[str],
+    declared: Declared,
     found: list[Diagnostic],
     required: bool,
 ) -> TypeSpec | None:
-    cell = _cell(block, row, columns, "type")
+    cell = column_cell(block, row, columns, "type")
     text = cell_text(cell)
     if not text:
         if required:
-            found.append(diag.value_missing(_located(block, row, columns, "type"), "a type"))
+            found.append(diag.value_missing(column_where(block, row, columns, "type"), "a type"))
         return None
     spec = parse_type(text, declared)
     if spec is None:
@@ -312,7 +315,7 @@ def _type(
 def _allowed(
     block: Block, row: int, columns: dict[str, int], spec: InputSpec, found: list[Diagnostic]
 ) -> tuple[str, Where | None]:
-    cell = _cell(block, row, columns, "allowed")
+    cell = column_cell(block, row, columns, "allowed")
     if cell is None:
         return "", None
     where = block.at(cell)
@@ -321,9 +324,9 @@ def _allowed(
         found.append(trouble)
         return "", where
     text = cell_text(cell)
-    if spec.type is not None and spec.type.base == "string" and '"' not in text and text != "-":
+    if spec.type is not None and spec.type.effective.base == "string" and plain_words(text):
         # Plain words in a text input's allowed values: each one is a value, not a name.
-        text = ", ".join(string_literal(p.strip()) for p in re.split(r"[,;\n]", text) if p.strip())
+        text = quoted_words(text)
     return text, Where(where.sheet, where.cell, text)
 
 
@@ -331,7 +334,7 @@ def _default(text: str, spec: InputSpec) -> str:
     """A text input's default written without quotes is the text itself."""
     if (
         spec.type is not None
-        and spec.type.base == "string"
+        and spec.type.effective.base == "string"
         and text
         and '"' not in text
         and text != "null"
@@ -340,23 +343,33 @@ def _default(text: str, spec: InputSpec) -> str:
     return text
 
 
+def plain_words(text: str) -> bool:
+    """True when a text type's allowed values are written as bare words (no quotes)."""
+    return '"' not in text and text != "-"
+
+
+def quoted_words(text: str) -> str:
+    """``positive, negative`` as the FEEL string literals ``"positive", "negative"``."""
+    return ", ".join(string_literal(p.strip()) for p in re.split(r"[,;\n]", text) if p.strip())
+
+
 def read_expressions(
-    block: Block, declared: frozenset[str], found: list[Diagnostic]
+    block: Block, declared: Declared, found: list[Diagnostic]
 ) -> list[ExpressionSpec]:
     """The rows of an Expressions block."""
     columns, rows = header_columns(block, EXPRESSION_HEADERS, ("name", "expression"), found)
     specs: list[ExpressionSpec] = []
     for row in rows:
-        name_cell = _cell(block, row, columns, "name")
-        expression = _cell(block, row, columns, "expression")
+        name_cell = column_cell(block, row, columns, "name")
+        expression = column_cell(block, row, columns, "expression")
         if name_cell is None:
-            _report_orphans(block, row, columns, found)
+            report_nameless(block, row, columns, found)
             continue
         spec = ExpressionSpec(
             cell_text(name_cell),
             block.at(name_cell),
             "",
-            _located(block, row, columns, "expression"),
+            column_where(block, row, columns, "expression"),
             row,
         )
         if expression is not None:
@@ -368,7 +381,7 @@ def read_expressions(
         if not spec.text and not any(p.cell == spec.text_where.cell for p in found):
             found.append(diag.value_missing(spec.text_where, "an expression"))
         spec.type = _type(block, row, columns, declared, found, required=False)
-        spec.description = _text(block, row, columns, "description")
+        spec.description = column_text(block, row, columns, "description")
         spec.top_level = _flag(block, row, columns, "top_level", "Top level", found)
         specs.append(spec)
     return specs
@@ -379,22 +392,22 @@ def read_references(block: Block, found: list[Diagnostic]) -> list[ReferenceSpec
     columns, rows = header_columns(block, REFERENCE_HEADERS, ("code", "text"), found)
     specs: list[ReferenceSpec] = []
     for row in rows:
-        code = _cell(block, row, columns, "code")
+        code = column_cell(block, row, columns, "code")
         if code is None:
-            _report_orphans(block, row, columns, found)
+            report_nameless(block, row, columns, found)
             continue
         specs.append(
             ReferenceSpec(
                 cell_text(code),
-                _text(block, row, columns, "text"),
+                column_text(block, row, columns, "text"),
                 block.at(code),
-                _text(block, row, columns, "link"),
+                column_text(block, row, columns, "link"),
             )
         )
     return specs
 
 
-def read_relation(block: Block, declared: frozenset[str], found: list[Diagnostic]) -> RelationSpec:
+def read_relation(block: Block, declared: Declared, found: list[Diagnostic]) -> RelationSpec:
     """A Relation block: the header names the columns; an optional row of types follows it."""
     spec = RelationSpec(block, block.title)
     layout, problems = split_table(block, RELATION_LABELS, lambda cells: True)
@@ -404,6 +417,15 @@ def read_relation(block: Block, declared: frozenset[str], found: list[Diagnostic
     for key in ("top level", "returned", "in response"):
         if key in layout.labels:
             spec.top_level = yes_no(layout.labels[key].text)
+    if "result type" in layout.labels:
+        label = layout.labels["result type"]
+        spec.result_type = parse_type(label.text, declared) if label.text else None
+        if label.text and spec.result_type is None:
+            found.append(
+                diag.type_unknown(
+                    block.at(label.value), label.text, [*TYPE_CHOICES, *sorted(declared)]
+                )
+            )
     if layout.header_row is None:
         found.append(diag.header_missing(block.anchor, "relation", "regimen | priority | lines"))
         return spec
@@ -422,7 +444,7 @@ def read_relation(block: Block, declared: frozenset[str], found: list[Diagnostic
     return spec
 
 
-def _is_type_row(cells: list[Cell], declared: frozenset[str]) -> bool:
+def _is_type_row(cells: list[Cell], declared: Declared) -> bool:
     texts = [cell_text(c) for c in cells if cell_text(c)]
     if texts and normalize(texts[0]) in ("type", "types"):
         texts = texts[1:]

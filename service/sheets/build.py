@@ -10,7 +10,6 @@ code gets an authority requirement on it. Nothing here reports problems: the che
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from service.dmn import model as m
@@ -18,6 +17,7 @@ from service.sheets.check import SINGLE_HIT, Checked, Symbols
 from service.sheets.diagnostics import Where
 from service.sheets.graph import used_by_others
 from service.sheets.grid import coordinate, parse_coordinate
+from service.sheets.itemdefs import ItemDefinitions, ncname
 from service.sheets.layout import Block
 from service.sheets.specs import (
     ExpressionSpec,
@@ -28,18 +28,9 @@ from service.sheets.specs import (
     TableSpec,
     WorkbookSpec,
 )
-from service.sheets.types import TypeSpec, list_type_name
+from service.sheets.types import TypeSpec
 
 NAMESPACE = "https://tablerx.dev/models/"
-
-
-def ncname(text: str, prefix: str = "_") -> str:
-    """``text`` as an XML id: ASCII letters, digits, ``_ - .``, not starting with a digit."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", ascii_text).strip("_")
-    if not cleaned or not (cleaned[0].isalpha() or cleaned[0] == "_"):
-        cleaned = prefix + cleaned
-    return cleaned
 
 
 def sheet_ids(names: Iterable[str]) -> dict[str, str]:
@@ -73,7 +64,7 @@ class Builder:
         self.source = source
         self.sheets = sheet_ids(sheet_names)
         self.references = {r.code: r for r in spec.references}
-        self.item_definitions: dict[str, m.ItemDefinition] = {}
+        self.types = ItemDefinitions(spec.types, self.cell_id, self._source)
         self.used = used_by_others(set(symbols.decisions), checked.uses)
 
     def build(self) -> m.Definitions:
@@ -94,7 +85,7 @@ class Builder:
             self._knowledge(t) for t in self.spec.tables if self.symbols.knowledge.get(t.name) is t
         ]
         defs.knowledge_sources = [self._reference(r) for r in self.spec.references]
-        defs.item_definitions = [self.item_definitions[k] for k in sorted(self.item_definitions)]
+        defs.item_definitions = self.types.in_order()
         return defs
 
     def _model_extensions(self, model: ModelSpec) -> dict[str, str]:
@@ -119,32 +110,19 @@ class Builder:
         return {"source.sheet": where.sheet, "source.cell": _quoted(where)}
 
     def _type_ref(self, spec: TypeSpec | None) -> str | None:
-        if spec is None:
-            return None
-        if spec.is_list:
-            name = list_type_name(spec.base)
-            self.item_definitions.setdefault(
-                name,
-                m.ItemDefinition(
-                    id=ncname("type_" + name),
-                    name=name,
-                    type_ref=spec.base,
-                    is_collection=True,
-                ),
-            )
-        return spec.type_ref
+        return self.types.type_ref(spec)
 
     # --- inputs --------------------------------------------------------------------------------
 
     def _input(self, item: InputSpec) -> m.InputData:
         type_ref = self._type_ref(item.type)
         if item.allowed:
-            type_ref = self._allowed_type(item, type_ref)
+            type_ref = self.types.allowed_type(item.name, item.type, item.allowed)
         extensions = {
             "input.required": "true" if item.required else "false",
             **self._source(item.where),
         }
-        if item.type is not None and item.type.integer:
+        if item.type is not None and item.type.effective.integer:
             extensions["input.integer"] = "true"
         for key, value in (
             ("input.unit", item.unit),
@@ -160,31 +138,6 @@ class Builder:
             variable=m.InformationItem(name=item.name, type_ref=type_ref),
             extensions=extensions,
         )
-
-    def _allowed_type(self, item: InputSpec, type_ref: str | None) -> str:
-        name = "t_" + item.name.replace(" ", "_")
-        base = item.type.base if item.type is not None else None
-        if item.type is not None and item.type.is_list:
-            self.item_definitions[name + "_item"] = m.ItemDefinition(
-                id=ncname("type_" + name + "_item"),
-                name=name + "_item",
-                type_ref=base,
-                allowed_values=item.allowed,
-            )
-            self.item_definitions[name] = m.ItemDefinition(
-                id=ncname("type_" + name),
-                name=name,
-                type_ref=name + "_item",
-                is_collection=True,
-            )
-        else:
-            self.item_definitions[name] = m.ItemDefinition(
-                id=ncname("type_" + name),
-                name=name,
-                type_ref=type_ref,
-                allowed_values=item.allowed,
-            )
-        return name
 
     # --- decisions -----------------------------------------------------------------------------
 
@@ -258,7 +211,9 @@ class Builder:
         logic = self.decision_table(table)
         outputs = logic.outputs
         type_ref = None
-        if len(outputs) == 1 and (table.hit_policy in SINGLE_HIT or table.aggregation):
+        if table.result_type is not None:
+            type_ref = self._type_ref(table.result_type)
+        elif len(outputs) == 1 and (table.hit_policy in SINGLE_HIT or table.aggregation):
             type_ref = "number" if table.aggregation == "COUNT" else outputs[0].type_ref
         return self._decision(
             table.name,
@@ -291,11 +246,12 @@ class Builder:
                 )
             )
         for column in table.of_role("output"):
+            header = (sheet, column.header.row, column.col)
             logic.outputs.append(
                 m.OutputClause(
-                    id=self.cell_id(sheet, column.header.row, column.col),
+                    id=self.cell_id(*header),
                     name=column.text,
-                    type_ref=self.checked.output_types.get((sheet, column.header.row, column.col)),
+                    type_ref=self._type_ref(column.type) or self.checked.output_types.get(header),
                     output_values=m.UnaryTests(text=column.allowed) if column.allowed else None,
                 )
             )
@@ -363,7 +319,7 @@ class Builder:
         return self._decision(
             relation.name,
             relation.block.anchor,
-            None,
+            self._type_ref(relation.result_type),
             relation.top_level,
             logic,
             relation.description,
@@ -416,7 +372,7 @@ class Builder:
             id=ncname("bkm_" + table.name),
             name=table.name,
             description=table.description or None,
-            variable=m.InformationItem(name=table.name),
+            variable=m.InformationItem(name=table.name, type_ref=self._type_ref(table.result_type)),
             logic=logic,
             requirements=requirements,
             extensions=self._source(table.block.anchor),

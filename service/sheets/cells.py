@@ -97,6 +97,7 @@ def data_literal(
         value = value.replace("\xa0", " ").strip().translate(_CURLY)
         if value == "null":
             return "null", []
+    spec = spec.effective if spec is not None else None  # a declared type: its FEEL type
     if spec is None or spec.base not in _CONVERTERS:
         text, found = expression_text(cell, where)
         return text or None, found

@@ -84,11 +84,13 @@ def gather_symbols(spec: WorkbookSpec, found: list[Diagnostic]) -> Symbols:
                 symbols.decisions[table.name] = table.block.name_where
                 outputs = table.of_role("output")
                 single = len(outputs) == 1 and table.hit_policy in SINGLE_HIT
-                symbols.types[table.name] = outputs[0].type if single else None
+                symbols.types[table.name] = table.result_type or (
+                    outputs[0].type if single else None
+                )
     for relation in spec.relations:
         if declarer.named(relation.name, relation.block, True):
             symbols.decisions[relation.name] = relation.block.name_where
-            symbols.types[relation.name] = None
+            symbols.types[relation.name] = relation.result_type
     for expression in spec.expressions:
         if declarer.declare(expression.name, expression.where, True):
             symbols.decisions[expression.name] = expression.where
@@ -354,16 +356,18 @@ class Checker:
         if tests is None:
             return
         spec = self._checked_types.get(id(column), column.type)
-        allowed = self._allowed_of(column)
+        allowed = self._allowed_of(column, spec)
         if re.fullmatch(r"-?\d+,\d+", text) and (spec is None or spec.base == "number"):
             self.found.append(diag.decimal_comma(where, text))
         self._use(owner, tests, where, scope, _expects(spec, allowed is not None))
         if spec is not None:
             self._literals(tests, spec, allowed, where, column.text)
 
-    def _allowed_of(self, column: Column) -> tuple[n.UnaryTests, str] | None:
-        """The allowed values a column's entries are checked against, parsed, with their text."""
+    def _allowed_of(self, column: Column, spec: TypeSpec | None) -> tuple[n.UnaryTests, str] | None:
+        """The allowed values a column's entries are checked against, parsed, with their text:
+        the column's own, else the input's, else those of its declared type."""
         text = column.allowed or self._declared_allowed.get(id(column), "")
+        text = text or (spec.effective.allowed if spec is not None else "")
         if not text:
             return None
         try:
@@ -420,12 +424,10 @@ class Checker:
             return
         if column.type is not None:
             self._literal_fits(node, column.type, where, column.text)
-        if column.allowed and literal_kind(node) is not None:
-            allowed = self._allowed_of(column)
+        if literal_kind(node) is not None:
+            allowed = self._allowed_of(column, column.type)
             if allowed is not None and satisfies(literal_value(node), allowed[0]) is False:
-                self.found.append(
-                    diag.not_allowed(where, text, column.text, column.allowed, node.span)
-                )
+                self.found.append(diag.not_allowed(where, text, column.text, allowed[1], node.span))
 
     def _infer_output_type(self, table: TableSpec, column: Column) -> None:
         """Declared type, or the one type all literal outputs share; mixed literals are warned."""
@@ -485,6 +487,7 @@ def suggest(name: str, names: frozenset[str]) -> list[str]:
 
 def _expects(spec: TypeSpec | None, text_by_default: bool) -> str | None:
     """What a cell's bare words most likely were meant as: "text", "boolean" or unknown."""
+    spec = spec.effective if spec is not None else None
     if spec is not None and spec.base == "boolean":
         return "boolean"
     if (spec is not None and spec.base == "string") or (spec is None and text_by_default):

@@ -2,7 +2,8 @@
 
 The stages run in order and each adds its diagnostics to one list, so a single run
 reports every problem: reading cells (:mod:`grid`), finding blocks (:mod:`layout`),
-reading each block (:mod:`blocks`, :mod:`tableblocks`), checking names and FEEL
+reading the Types blocks first (:mod:`typeblocks`, :mod:`typecheck`), then each other
+block (:mod:`blocks`, :mod:`tableblocks`), checking names and FEEL
 (:mod:`check`), the requirement graph (:mod:`graph`), table rules (:mod:`rules`), test
 cases (:mod:`testcases`), and, when no error was found, building the DMN model
 (:mod:`build`), validating it and writing XML.
@@ -27,7 +28,7 @@ from service.sheets.blocks import (
 from service.sheets.build import Builder
 from service.sheets.check import Checker, gather_symbols
 from service.sheets.container import WorkbookError
-from service.sheets.diagnostics import Diagnostic
+from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.graph import requirement_order
 from service.sheets.grid import Workbook, parse_coordinate, read_workbook
 from service.sheets.layout import Block, find_blocks
@@ -35,6 +36,8 @@ from service.sheets.rules import check_tables
 from service.sheets.specs import ModelSpec, WorkbookSpec
 from service.sheets.tableblocks import read_table, read_tests
 from service.sheets.testcases import read_test_cases, test_cases_xml
+from service.sheets.typeblocks import read_types
+from service.sheets.typecheck import check_types
 
 MAX_PER_CODE = 100  # diagnostics shown per code and sheet; the rest are counted
 
@@ -50,6 +53,7 @@ class Compilation:
     tests: bytes | None = None
     model_id: str = ""
     version: str = ""
+    version_where: Where | None = None  # the Model block's version cell
     workbook: Workbook | None = None
 
     @property
@@ -88,6 +92,7 @@ def _compile(result: Compilation, workbook: Workbook, found: list[Diagnostic]) -
     path = result.path
     spec = read_spec(workbook, found)
     result.model_id, result.version = spec.model.id, spec.model.version
+    result.version_where = spec.model.version_where
     symbols = gather_symbols(spec, found)
     checked = Checker(spec, symbols, found).run()
     nodes = {**symbols.decisions, **{k: v.block.name_where for k, v in symbols.knowledge.items()}}
@@ -114,7 +119,9 @@ def read_spec(workbook: Workbook, found: list[Diagnostic]) -> WorkbookSpec:
         found.append(diag.no_blocks())
     model = _model(workbook, [b for b in blocks if b.kind == "model"], found)
     spec = WorkbookSpec(model)
-    declared: frozenset[str] = frozenset()
+    # Types first, from every sheet: any block may name a type declared anywhere.
+    spec.types = read_types([b for b in blocks if b.kind == "types"], found)
+    declared = check_types(spec.types, found)
     for block in blocks:
         if block.kind == "inputs":
             spec.inputs.extend(read_inputs(block, declared, found))

@@ -340,6 +340,16 @@ def name_invalid(where: Where, name: str, span: tuple[int, int] | None = None) -
     )
 
 
+def name_is_type(where: Where, name: str) -> Diagnostic:
+    """A declared type named like a built-in type (``integer``, ``text``)."""
+    return _at(
+        where,
+        "NAME_INVALID",
+        f"{name!r} is a built-in type, so it cannot name a declared type",
+        hint="choose another name, e.g. t_" + name.replace(" ", "_"),
+    )
+
+
 def name_duplicate(where: Where, name: str, first: str) -> Diagnostic:
     """Two inputs, decisions, relations or knowledge models share one name."""
     return _at(where, "NAME_DUPLICATE", f"the name {name!r} is already used at {first}")
@@ -363,6 +373,29 @@ def type_unknown(where: Where, text: str, known: Sequence[str]) -> Diagnostic:
         f"{text!r} is not a known type",
         hint=f"use one of {_quote_list(list(known), 12)}",
     )
+
+
+def type_components(where: Where, message: str, hint: str | None = None) -> Diagnostic:
+    """A Types row whose components do not fit: no structure above them, or none below it."""
+    return _at(where, "TYPE_COMPONENTS", message, hint=hint)
+
+
+def type_cycle(where: Where, names: Sequence[str]) -> Diagnostic:
+    """Declared types defined through each other in a circle."""
+    circle = " → ".join([*names, names[0]])
+    return _at(
+        where,
+        "TYPE_CYCLE",
+        f"these types are defined through each other in a circle: {circle}",
+        hint="a type cannot contain itself, directly or through its components or other types",
+    )
+
+
+def type_allowed_values(
+    where: Where, message: str, span: tuple[int, int] | None = None, hint: str | None = None
+) -> Diagnostic:
+    """Allowed values that cannot constrain their type (on a structure, or names not values)."""
+    return _at(where, "TYPE_ALLOWED_VALUES", message, span=span, hint=hint)
 
 
 def flag_invalid(where: Where, label: str) -> Diagnostic:
@@ -619,6 +652,16 @@ def model_conflict(file: str, other: str, target: str) -> Diagnostic:
         "DUPLICATE_MODEL",
         f"{other} has the same model id and version, so both would write {target}",
         hint="give one of them another model id or version",
+    )
+
+
+def version_published(where: Where | None, message: str) -> Diagnostic:
+    """The model version is already published with other content (``message`` says which)."""
+    return _at(
+        where,
+        "VERSION_ALREADY_PUBLISHED",
+        message,
+        hint="published versions never change; nothing was written for this workbook",
     )
 
 

@@ -1,4 +1,4 @@
-"""DMN texts in, workbook cell values out, for ``tablerx export``: types, policies, inputs, data.
+"""DMN texts in, workbook cell values out, for ``tablerx export``: hit policies and data cells.
 
 Each conversion is checked by reading it back the way the compiler will (a data cell is
 accepted only when :func:`cells.data_literal` gives back the very same FEEL text), so an
@@ -14,20 +14,14 @@ import decimal
 from service.dmn import model as m
 from service.feel import nodes as n
 from service.feel.errors import FeelSyntaxError
-from service.feel.parser import parse_expression, parse_unary_tests
-from service.sheets import diagnostics as diag
+from service.feel.parser import parse_expression
 from service.sheets.cells import data_literal
-from service.sheets.diagnostics import Diagnostic, Where
+from service.sheets.diagnostics import Where
 from service.sheets.grid import Cell
-from service.sheets.types import FEEL_TYPES, parse_type
+from service.sheets.types import TypeSpec
 
 NOT_DATA = object()  # a value that cannot be written as a data cell
 
-_DMN11_TYPES = {
-    "dateTime": "date and time",
-    "dayTimeDuration": "days and time duration",
-    "yearMonthDuration": "years and months duration",
-}
 _WORDS = {
     "UNIQUE": "Unique",
     "FIRST": "First",
@@ -45,125 +39,11 @@ def hit_policy_words(table: m.DecisionTable) -> str:
     return f"{words} {table.aggregation.lower()}" if table.aggregation else words
 
 
-def _base(type_ref: str) -> str:
-    name = type_ref.split(":", 1)[1] if type_ref.startswith("feel:") else type_ref
-    return _DMN11_TYPES.get(name, name)
+def data_value(text: str, spec: TypeSpec | None) -> object:
+    """The cell value for the FEEL literal ``text`` in a relation column of type ``spec``.
 
-
-def type_text(type_ref: str | None, items: dict[str, m.ItemDefinition]) -> str:
-    """How a typeRef is written in a Type cell ('' when the workbook has no word for it)."""
-    if not type_ref:
-        return ""
-    base = _base(type_ref)
-    if base in FEEL_TYPES:
-        return base
-    item = items.get(base)
-    if (
-        item is not None
-        and item.is_collection
-        and item.type_ref
-        and _base(item.type_ref) in FEEL_TYPES
-    ):
-        return f"list of {_base(item.type_ref)}"
-    return ""
-
-
-def _resolve(type_ref: str | None, items: dict[str, m.ItemDefinition]) -> tuple[str, bool, str]:
-    """(FEEL base type, is a list, allowed values) of an input's typeRef, via item definitions."""
-    is_list, allowed, seen = False, "", set()
-    name = _base(type_ref) if type_ref else ""
-    while name and name not in FEEL_TYPES and name in items and name not in seen:
-        seen.add(name)
-        item = items[name]
-        if is_list and item.is_collection:
-            return "", False, ""  # a list of lists: the workbook has no word for it
-        is_list = is_list or item.is_collection
-        allowed = allowed or (item.allowed_values or "")
-        if item.components:
-            return "context", is_list, allowed
-        name = _base(item.type_ref) if item.type_ref else ""
-    return (name if name in FEEL_TYPES else ""), is_list, allowed
-
-
-def input_row(
-    item: m.InputData, items: dict[str, m.ItemDefinition], notes: list[Diagnostic]
-) -> list[object]:
-    """The Inputs block row of one input: name, type, allowed values, unit, required, ..."""
-    ext = item.extensions
-    base, is_list, allowed = _resolve(item.variable.type_ref, items)
-    if not base:
-        if item.variable.type_ref:
-            notes.append(diag.not_exportable("the type of input", item.name))
-        base = "Any"
-    if base == "number" and ext.get("input.integer") == "true":
-        base = "integer"
-    type_word = f"list of {base}" if is_list else base
-    required = "yes" if ext.get("input.required") == "true" else "no"
-    return [
-        item.name,
-        type_word,
-        allowed,
-        ext.get("input.unit", ""),
-        required,
-        ext.get("input.default", ""),
-        ext.get("input.required_when", ""),
-        item.description or "",
-    ]
-
-
-def input_choices(item: m.InputData, items: dict[str, m.ItemDefinition]) -> list[str] | None:
-    """The drop-down values for rule cells testing ``item``: its allowed values, or true/false."""
-    base, is_list, allowed = _resolve(item.variable.type_ref, items)
-    if is_list:
-        return None
-    if base == "boolean":
-        return ["true", "false", "-"]
-    if not allowed:
-        return None
-    try:
-        tests = parse_unary_tests(allowed)
-    except FeelSyntaxError:
-        return None
-    if (
-        item.extensions.get("input.integer") == "true"
-        and (counted := _small_range(tests)) is not None
-    ):
-        return [*counted, "-"]
-    values = []
-    for test in tests.tests:
-        if not isinstance(test, n.UnaryExpression) or not isinstance(
-            test.expression, n.StringLiteral | n.NumberLiteral | n.BooleanLiteral
-        ):
-            return None
-        values.append(allowed[test.span[0] : test.span[1]])
-    return [*values, "-"] if not tests.negated else None
-
-
-def _small_range(tests: n.UnaryTests) -> list[str] | None:
-    """The whole numbers of a single closed range such as ``[0..4]`` (at most 20 of them)."""
-    if len(tests.tests) != 1 or tests.negated or not isinstance(tests.tests[0], n.UnaryRange):
-        return None
-    bounds = tests.tests[0].range
-    if not (bounds.start_included and bounds.end_included):
-        return None
-    if not isinstance(bounds.start, n.NumberLiteral) or not isinstance(bounds.end, n.NumberLiteral):
-        return None
-    low, high = bounds.start.value, bounds.end.value
-    if (
-        low != low.to_integral_value()
-        or high != high.to_integral_value()
-        or not 0 <= high - low < 20
-    ):
-        return None
-    return [str(v) for v in range(int(low), int(high) + 1)]
-
-
-def data_value(text: str, type_ref: str, items: dict[str, m.ItemDefinition]) -> object:
-    """The cell value for the FEEL literal ``text`` in a relation column of ``type_ref``.
-
-    Without a usable type, the FEEL text itself; :data:`NOT_DATA` when no value reads back the same.
+    Without a type, the FEEL text itself; :data:`NOT_DATA` when no value reads back the same.
     """
-    spec = parse_type(type_text(type_ref, items)) if type_ref else None
     if spec is None:
         return text
     if text.strip() == "null":
@@ -228,12 +108,12 @@ def _unquoted(part: str) -> str:
     return part
 
 
-def _reads_back(value: object, spec: object, text: str) -> bool:
+def _reads_back(value: object, spec: TypeSpec, text: str) -> bool:
     cell_value: object = value
     if isinstance(value, int | float) and not isinstance(value, bool):
         cell_value = (
             decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
         )
     cell = Cell(1, 1, cell_value)  # type: ignore[arg-type]
-    literal, problems = data_literal(cell, spec, Where("", "A1"))  # type: ignore[arg-type]
+    literal, problems = data_literal(cell, spec, Where("", "A1"))
     return not problems and literal == text.strip()

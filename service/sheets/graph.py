@@ -19,15 +19,20 @@ def requirement_order(
     nodes: Mapping[str, Where], uses: Mapping[str, set[str]], found: list[Diagnostic]
 ) -> None:
     """Report every cycle among ``nodes`` (decisions and knowledge models) through ``uses``."""
-    order = list(nodes)
+    for path in cycles(list(nodes), uses):
+        found.append(diag.cycle(nodes[path[0]], path))
+
+
+def cycles(order: list[str], uses: Mapping[str, set[str]]) -> list[list[str]]:
+    """Each cycle among the names of ``order`` through ``uses``, once, as a closed path that
+    starts at its member earliest in ``order``."""
     position = {name: i for i, name in enumerate(order)}
-    reported: set[frozenset[str]] = set()
+    found: list[list[str]] = []
     for component in _strongly_connected(order, uses):
         members = sorted(component, key=position.__getitem__)
-        cyclic = len(members) > 1 or members[0] in uses.get(members[0], set())
-        if cyclic and frozenset(members) not in reported:
-            reported.add(frozenset(members))
-            found.append(diag.cycle(nodes[members[0]], _cycle_path(members, uses)))
+        if len(members) > 1 or members[0] in uses.get(members[0], set()):
+            found.append(_cycle_path(members, uses))
+    return sorted(found, key=lambda path: position[path[0]])
 
 
 def _cycle_path(members: list[str], uses: Mapping[str, set[str]]) -> list[str]:

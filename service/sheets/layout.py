@@ -1,9 +1,10 @@
 """Sheets of cells in, blocks out: a block starts at a keyword cell; labels, a header, rows follow.
 
 A *keyword cell* is the first filled cell of its row and says what follows: ``Model``,
-``Inputs``, ``Decision table``, ``Knowledge model``, ``Relation``, ``Expressions``,
-``Tests``, ``References`` or ``Notes``. The block's title (a decision's name, say) is the
-next cell of the row, or follows a colon in the keyword cell itself (``Relation: catalogue``).
+``Types``, ``Inputs``, ``Decision table``, ``Knowledge model``, ``Relation``,
+``Expressions``, ``Tests``, ``References`` or ``Notes``. The block's title (a decision's
+name, say) is the next cell of the row, or follows a colon in the keyword cell itself
+(``Relation: catalogue``).
 A block runs down to the next keyword cell of its sheet. Inside it, *label rows*
 (``Hit policy | Collect``) come first, then a *header row* naming the columns, then the
 data rows. Formatting and borders play no part; anything above the first keyword cell of a
@@ -39,6 +40,10 @@ KEYWORDS: dict[str, str] = {
     "tests": "tests",
     "test cases": "tests",
     "references": "references",
+    "types": "types",
+    "data types": "types",
+    "type definitions": "types",
+    "item definitions": "types",
     "notes": "notes",
     "note": "notes",
 }
@@ -181,8 +186,11 @@ def sheet_blocks_of(sheet: Sheet) -> list[Block]:
                 blocks[-1].rows.append(row)
             continue
         kind, title = found
-        if kind == "inputs" and any(normalize(cell_text(c)) in _OTHER_ROLES for c in cells[1:]):
-            if blocks:  # "Inputs | Outputs": a decision table's role row
+        roles = kind == "inputs" and any(normalize(cell_text(c)) in _OTHER_ROLES for c in cells[1:])
+        if roles or (kind == "types" and len(_distinct(cells)) > 2):
+            # "Inputs | Outputs": a decision table's role row; "Types | string | number": the
+            # row of column types under a table's header.
+            if blocks:
                 blocks[-1].rows.append(row)
             continue
         title_cell = None

@@ -28,6 +28,7 @@ class ModelSpec:
     effective_date: str = ""
     description: str = ""
     where: Where | None = None
+    version_where: Where | None = None  # the version's cell (or the block's keyword cell)
 
 
 @dataclass(slots=True)
@@ -47,6 +48,40 @@ class InputSpec:
     required_when: str = ""
     required_when_where: Where | None = None
     description: str = ""
+
+
+@dataclass(slots=True)
+class TypeDefSpec:
+    """A row of a Types block: a named type, or (a dotted name) a component of a structure.
+
+    ``type`` is None for a structure (``structure`` or ``list of structure``, with
+    ``is_list``), whose ``components`` are the rows named ``<this name>.<component>``.
+    """
+
+    name: str  # as written: "regimen" or "regimen.dose.unit"
+    where: Where
+    row: int
+    type: TypeSpec | None = None
+    type_where: Where | None = None
+    is_list: bool = False  # for a structure: a list of them
+    allowed: str = ""  # unary tests text
+    allowed_where: Where | None = None
+    description: str = ""
+    components: list[TypeDefSpec] = field(default_factory=list)
+
+    @property
+    def structure(self) -> bool:
+        """True for a structure: a type made of named components."""
+        return self.type is None
+
+    @property
+    def local_name(self) -> str:
+        """The last part of the dotted name: the type's or the component's own name."""
+        return self.name.rpartition(".")[2]
+
+    def walk(self) -> list[TypeDefSpec]:
+        """This row and every component row below it, depth first."""
+        return [self, *(row for c in self.components for row in c.walk())]
 
 
 @dataclass(slots=True)
@@ -92,6 +127,7 @@ class TableSpec:
     question: str = ""
     guard: bool = False
     top_level: bool | None = None
+    result_type: TypeSpec | None = None  # the decision's type (a ``Result type`` label)
     parameters: list[tuple[str, TypeSpec | None, Where]] = field(default_factory=list)
     body: str = ""  # a knowledge model written as one expression
     body_where: Where | None = None
@@ -113,6 +149,7 @@ class RelationSpec:
     rows: list[RowSpec] = field(default_factory=list)
     description: str = ""
     top_level: bool | None = None
+    result_type: TypeSpec | None = None  # the decision's type (a ``Result type`` label)
 
 
 @dataclass(slots=True)
@@ -154,6 +191,7 @@ class WorkbookSpec:
     """Everything a workbook declares."""
 
     model: ModelSpec
+    types: list[TypeDefSpec] = field(default_factory=list)  # the named types, components inside
     inputs: list[InputSpec] = field(default_factory=list)
     tables: list[TableSpec] = field(default_factory=list)
     relations: list[RelationSpec] = field(default_factory=list)

@@ -16,12 +16,13 @@ from service.sheets.blocks import data_rows, yes_no
 from service.sheets.cells import expression_text, problem
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.grid import Cell
-from service.sheets.layout import Block, TableLayout, cell_text, normalize, split_table
+from service.sheets.layout import Block, Label, TableLayout, cell_text, normalize, split_table
 from service.sheets.specs import Column, RowSpec, TableSpec, TestsSpec
-from service.sheets.types import TypeSpec, parse_type
+from service.sheets.types import TYPE_CHOICES, Declared, TypeSpec, parse_type
 
 TABLE_LABELS = (
     "hit policy", "description", "question", "role", "top level", "returned", "in response",
+    "result type",
 )  # fmt: skip
 KNOWLEDGE_LABELS = (*TABLE_LABELS, "parameters", "parameter", "expression")
 
@@ -122,7 +123,7 @@ def _is_role_row(cells: list[Cell]) -> bool:
     )
 
 
-def read_table(block: Block, declared: frozenset[str], found: list[Diagnostic]) -> TableSpec:
+def read_table(block: Block, declared: Declared, found: list[Diagnostic]) -> TableSpec:
     """A Decision table or Knowledge model block."""
     knowledge = block.kind == "knowledge model"
     spec = TableSpec(block, block.title, "knowledge" if knowledge else "decision")
@@ -162,7 +163,7 @@ def _ident(block: Block, rule: Column | None, row: int) -> tuple[str, Where | No
 
 
 def _apply_labels(
-    spec: TableSpec, layout: TableLayout, declared: frozenset[str], found: list[Diagnostic]
+    spec: TableSpec, layout: TableLayout, declared: Declared, found: list[Diagnostic]
 ) -> None:
     block = spec.block
     labels = layout.labels
@@ -193,6 +194,8 @@ def _apply_labels(
     for key in ("top level", "returned", "in response"):
         if key in labels:
             spec.top_level = yes_no(labels[key].text)
+    if "result type" in labels:
+        spec.result_type = label_type(block, labels["result type"], declared, found)
     parameters = labels.get("parameters") or labels.get("parameter")
     if parameters is not None:
         spec.parameters = _parameters(block, parameters.value, declared, found)
@@ -203,8 +206,21 @@ def _apply_labels(
         spec.body_where = Where(block.sheet.name, cell.coordinate, spec.body)
 
 
+def label_type(
+    block: Block, label: Label, declared: Declared, found: list[Diagnostic]
+) -> TypeSpec | None:
+    """The type a label's value names (``Result type | tApproval``); TYPE_UNKNOWN if none."""
+    if not label.text:
+        return None
+    found_type = parse_type(label.text, declared)
+    if found_type is None:
+        where = block.at(label.value)
+        found.append(diag.type_unknown(where, label.text, [*TYPE_CHOICES, *sorted(declared)]))
+    return found_type
+
+
 def _parameters(
-    block: Block, cell: Cell | None, declared: frozenset[str], found: list[Diagnostic]
+    block: Block, cell: Cell | None, declared: Declared, found: list[Diagnostic]
 ) -> list[tuple[str, TypeSpec | None, Where]]:
     text = cell_text(cell)
     if cell is None or not text:
@@ -293,7 +309,7 @@ def _meta_rows(
     block: Block,
     rows: list[int],
     columns: list[Column],
-    declared: frozenset[str],
+    declared: Declared,
     found: list[Diagnostic],
 ) -> list[int]:
     """Apply the Type and Allowed values rows under the header; the remaining rows are rules."""
@@ -320,7 +336,7 @@ def _meta_rows(
     return remaining
 
 
-def _all_types(block: Block, row: int, columns: list[Column], declared: frozenset[str]) -> bool:
+def _all_types(block: Block, row: int, columns: list[Column], declared: Declared) -> bool:
     texts = [cell_text(block.sheet.get(row, c.col)) for c in columns]
     filled = [t for t in texts if t]
     return bool(filled) and all(parse_type(t, declared) for t in filled)
@@ -331,7 +347,7 @@ def _meta_cell(
     column: Column,
     cell: Cell,
     kind: str,
-    declared: frozenset[str],
+    declared: Declared,
     found: list[Diagnostic],
 ) -> None:
     where = block.at(cell)
@@ -344,8 +360,6 @@ def _meta_cell(
         column.type = parse_type(text, declared)
         column.type_where = where
         if column.type is None:
-            from service.sheets.types import TYPE_CHOICES
-
             found.append(diag.type_unknown(where, text, [*TYPE_CHOICES, *sorted(declared)]))
     else:
         column.allowed, column.allowed_where = text, where

@@ -145,7 +145,8 @@ def _check_allowed(
     node: n.Node, column: Column, symbols: Symbols, where: Where, found: list[Diagnostic]
 ) -> None:
     """A value outside the allowed values is allowed in a test (guards are tested so): a warning."""
-    allowed_text = symbols.inputs[column.text].allowed
+    declared = symbols.inputs[column.text]
+    allowed_text = declared.allowed or (declared.type.effective.allowed if declared.type else "")
     if not allowed_text or isinstance(node, n.NullLiteral | n.ListLiteral):
         return
     try:

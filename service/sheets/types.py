@@ -2,17 +2,20 @@
 
 A type cell holds a FEEL type (``number``, ``string``, ``boolean``, ``date``, ``time``,
 ``date and time``, ``days and time duration``, ``years and months duration``), a friendly
-alias (``integer``, ``text``, ``yes/no``, ``datetime``), ``list of <type>``, or a declared
-type's name. :func:`literal_kind` and :func:`satisfies` let the compiler check a cell's
-literals against an input's type and allowed values without evaluating anything.
+alias (``integer``, ``text``, ``yes/no``, ``datetime``), ``list of <type>``, or the name of a
+type declared in a Types block (:data:`Declared` maps each to the FEEL type it rests on, so
+that cells of a declared type are checked like cells of its base type).
+:func:`literal_kind` and :func:`satisfies` let the compiler check a cell's literals against
+an input's type and allowed values without evaluating anything.
 """
 
 from __future__ import annotations
 
 import decimal
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from service.feel import nodes as n
 from service.feel.errors import FeelSyntaxError
@@ -47,11 +50,29 @@ _LIST = re.compile(r"^(?:list of|list<)\s*(.+?)\s*>?$")
 
 @dataclass(frozen=True, slots=True)
 class TypeSpec:
-    """A parsed type cell: ``base`` is a FEEL type or a declared type's name."""
+    """A parsed type cell: ``base`` is a FEEL type or a declared type's name.
+
+    For a declared type, ``resolved`` is the FEEL type it rests on (None for a structure)
+    and ``allowed`` (on that resolved type) the allowed values it carries.
+    """
 
     base: str
     is_list: bool = False
     integer: bool = False
+    resolved: TypeSpec | None = None
+    allowed: str = ""
+
+    @property
+    def effective(self) -> TypeSpec:
+        """The FEEL type whose literals this type admits (a declared type's resolved type)."""
+        inner = self.resolved
+        if inner is None:
+            return self
+        if self.is_list and inner.is_list:
+            return TypeSpec("Any")  # a list of lists: cells are not checked
+        return TypeSpec(
+            inner.base, self.is_list or inner.is_list, inner.integer, None, inner.allowed
+        )
 
     @property
     def type_ref(self) -> str:
@@ -69,7 +90,12 @@ def list_type_name(base: str) -> str:
     return base.replace(" ", "_") + "_list"
 
 
-def parse_type(text: str, declared: frozenset[str] = frozenset()) -> TypeSpec | None:
+# A workbook's declared types: name -> the FEEL type it rests on (None: a structure, or unknown).
+Declared = Mapping[str, "TypeSpec | None"]
+NO_TYPES: Declared = MappingProxyType({})
+
+
+def parse_type(text: str, declared: Declared = NO_TYPES) -> TypeSpec | None:
     """The type written in a cell, or None when it is not a known type."""
     key = normalize(text)
     match = _LIST.match(key)
@@ -77,17 +103,22 @@ def parse_type(text: str, declared: frozenset[str] = frozenset()) -> TypeSpec | 
         inner = parse_type(match.group(1), declared)
         if inner is None or inner.is_list:
             return None
-        return TypeSpec(inner.base, True, inner.integer)
+        return TypeSpec(inner.base, True, inner.integer, inner.resolved)
     if key in _ALIASES:
         base, integer = _ALIASES[key]
         return TypeSpec(base, integer=integer)
     for name in FEEL_TYPES:
         if key == name.casefold():
             return TypeSpec(name)
-    for name in declared:
+    for name, resolved in declared.items():
         if key == normalize(name):
-            return TypeSpec(name)
+            return TypeSpec(name, resolved=resolved)
     return None
+
+
+def is_builtin_type(text: str) -> bool:
+    """True when ``text`` names a FEEL type or one of its aliases (``integer``, ``text``)."""
+    return parse_type(text) is not None
 
 
 # --- literals -------------------------------------------------------------------------------
@@ -158,6 +189,7 @@ def compared_literal_kinds(tests: n.UnaryTests) -> Iterator[tuple[n.Node, str, b
 
 def fits(kind: str, spec: TypeSpec, value: object) -> bool:
     """True when a literal of ``kind`` (and ``value``) may be compared with a ``spec`` value."""
+    spec = spec.effective
     if spec.base in ("Any", "context") or spec.base not in FEEL_TYPES:
         return True
     if kind != spec.base:

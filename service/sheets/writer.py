@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from service.sheets.blocks import STATUSES
 from service.sheets.tableblocks import HIT_POLICY_NAMES
+from service.sheets.typeblocks import STRUCTURE_CHOICES
 from service.sheets.types import TYPE_CHOICES
 
 SPARE_ROWS = 40  # rows below a table that keep its drop-downs, for rules added later
@@ -179,6 +180,9 @@ def column_choices(
         key = text.strip().casefold()
         if keyword == "Inputs" and key == "type":
             grid.validations.append(Validation(cells, "Type", list(TYPE_CHOICES), False))
+        elif keyword == "Types" and key == "type":
+            words = [*TYPE_CHOICES, *STRUCTURE_CHOICES]
+            grid.validations.append(Validation(cells, "Type", words, False))
         elif keyword == "Inputs" and key == "required":
             grid.validations.append(Validation(cells, "Required", ["yes", "no"], True))
         match = _INPUT_HEADER.match(text)

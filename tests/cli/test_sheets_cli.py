@@ -160,18 +160,86 @@ def test_export_of_an_unreadable_model(tmp_path: Path, capsys: pytest.CaptureFix
     assert status == 1 and "error DMN_UNREADABLE" in err
 
 
-def test_a_workbook_that_lost_its_tests_loses_its_test_file(
+def _edited_starter(tmp_path: Path, version: str | None = None, drop_tests: bool = False) -> Path:
+    """A copy of the starter with one rule's output changed (and its version, tests)."""
+    workbook = openpyxl.load_workbook(STARTER)
+    workbook["Pathway"]["D10"] = '"systemic_full"'
+    if version is not None:
+        workbook["Model"]["B8"] = version
+    if drop_tests:
+        del workbook["Tests"]
+    path = tmp_path / "edited" / "starter.xlsx"
+    path.parent.mkdir(exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def test_a_published_version_is_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "decisions"
+    assert run(capsys, "compile", str(STARTER), "--out", str(out))[0] == 0
+    folder = out / "her2-second-line-starter"
+    published = {p.name: p.read_bytes() for p in folder.iterdir()}
+    edited = _edited_starter(tmp_path)
+    status, stdout, err = run(capsys, "compile", str(edited), "--out", str(out))
+    assert status == 1 and stdout == "" and "Traceback" not in err
+    heads = [LINE.match(line) for line in err.splitlines()]
+    found = [
+        (m.group("file"), m.group("sheet"), m.group("cell"), m.group("code")) for m in heads if m
+    ]
+    assert found == [(str(edited), "Model", "B8", "VERSION_ALREADY_PUBLISHED")]
+    assert "new version number (e.g. 0.1.1)" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
+
+
+def test_the_same_content_compiles_again_and_a_new_version_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "decisions"
+    assert run(capsys, "compile", str(STARTER), "--out", str(out))[0] == 0
+    first = (out / "her2-second-line-starter" / "0.1.0.dmn").read_bytes()
+    status, stdout, err = run(capsys, "compile", str(STARTER), "--out", str(out))
+    assert status == 0 and "VERSION_ALREADY_PUBLISHED" not in err
+    assert stdout.startswith("unchanged ") and "wrote" not in stdout
+    assert (out / "her2-second-line-starter" / "0.1.0.dmn").read_bytes() == first
+    edited = _edited_starter(tmp_path, version="0.1.1")
+    assert run(capsys, "compile", str(edited), "--out", str(out))[0] == 0
+    assert (out / "her2-second-line-starter" / "0.1.1.dmn").read_bytes() != first
+
+
+def test_dropping_the_tests_of_a_published_version_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "decisions"
     assert run(capsys, "compile", str(STARTER), "--out", str(out))[0] == 0
     tests = out / "her2-second-line-starter" / "0.1.0.tests.xml"
-    assert tests.exists()
     workbook = openpyxl.load_workbook(STARTER)
     del workbook["Tests"]
     workbook.save(tmp_path / "starter.xlsx")
-    assert run(capsys, "compile", str(tmp_path / "starter.xlsx"), "--out", str(out))[0] == 0
-    assert not tests.exists()
+    status, _, err = run(capsys, "compile", str(tmp_path / "starter.xlsx"), "--out", str(out))
+    assert status == 1 and "error VERSION_ALREADY_PUBLISHED" in err and tests.exists()
+    edited = _edited_starter(tmp_path, version="0.2.0", drop_tests=True)
+    assert run(capsys, "compile", str(edited), "--out", str(out))[0] == 0
+    assert not (out / "her2-second-line-starter" / "0.2.0.tests.xml").exists()
+
+
+def test_a_password_protected_workbook_gets_a_plain_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = tmp_path / "plain.xlsx"
+    shutil.copy(STARTER, plain)
+    locked = tmp_path / "locked.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        OOXMLFile(source).encrypt("secret", target)
+    status, stdout, err = run(capsys, "check", str(locked))
+    assert status == 1 and stdout == "" and "Traceback" not in err
+    assert err.splitlines()[0] == (
+        f"{locked}: error ENCRYPTED: this workbook is protected with a password, so tablerx "
+        "cannot read it"
+    )
 
 
 def _options() -> list[tuple[str, str]]:

@@ -157,6 +157,8 @@ _KNOWLEDGE = [
     ["-", "false"],
 ]
 
+_TYPES = [["Types"], ["Name", "Type", "Allowed values"], ["grade", "integer", "[0..4]"]]
+
 # code -> (how to make the workbook, where the diagnostic must be: "Sheet!A1", "Sheet", or "")
 CASES: dict[str, tuple[Builder, str]] = {
     "FILE_UNREADABLE": (_file, ""),
@@ -307,6 +309,18 @@ CASES: dict[str, tuple[Builder, str]] = {
         "Pathway!E4",
     ),
     "MORE_PROBLEMS": (_book(Many=_MANY), "Many"),
+    "TYPE_COMPONENTS": (
+        _book(Types=[*_TYPES, ["grade.level", "number"]]),
+        "Types!A4",
+    ),
+    "TYPE_CYCLE": (
+        _book(Types=[*_TYPES, ["a", "list of b"], ["b", "structure"], ["b.next", "a"]]),
+        "Types!A4",
+    ),
+    "TYPE_ALLOWED_VALUES": (
+        _book(Types=[*_TYPES, ["level", "number", "low, high"]]),
+        "Types!C4",
+    ),
     "DMN_INVALID": (_dmn_invalid, ""),
     "INTERNAL_ERROR": (_internal, ""),
 }
@@ -316,6 +330,8 @@ ELSEWHERE = {
     "DUPLICATE_MODEL": "tests/cli/test_sheets_cli.py::test_two_workbooks_with_one_model_version_a"
     "re_refused",
     "NOT_EXPORTABLE": "tests/sheets/test_sheets_export.py::test_foreign_parts_are_reported",
+    "VERSION_ALREADY_PUBLISHED": "tests/cli/test_sheets_cli.py::test_a_published_version_is_never_"
+    "overwritten",
     "EXPORTED_AS_TEXT": "tests/sheets/test_sheets_export.py::test_foreign_parts_are_reported",
 }
 
