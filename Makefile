@@ -18,7 +18,7 @@ test: venv
 	scripts/run-tests.sh
 
 serve: venv
-	$(BIN)/tablerx serve
+	$(BIN)/tablerx serve --drafts
 
 tck: venv
 	$(BIN)/tablerx tck ../shared/tck

@@ -201,8 +201,10 @@ def measure(variant: str, workers: int, args: argparse.Namespace, job: dict[str,
     """Start one variant, warm it up, load it with wrk, stop it."""
     port = free_port()
     database = f"sqlite:///{tmp / f'audit-{variant}-{workers}-{port}.sqlite'}"
+    # TABLERX_DRAFTS: the committed clinical model is a draft (as with `make serve`)
     env = {"TABLERX_DECISIONS": str(job["decisions"]), "TABLERX_DATABASE_URL": database,
-           "BARE_PAYLOAD_SIZE": str(job["size"]), "PYTHONPATH": str(ROOT)}  # fmt: skip
+           "TABLERX_DRAFTS": "1", "BARE_PAYLOAD_SIZE": str(job["size"]),
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
     me = [sys.executable, str(Path(__file__).resolve())]
     if variant == "bare":
         command = [*me, "--serve-factory", "bare_app", str(port), str(workers)]
@@ -232,19 +234,19 @@ def engine_time_us(job: dict[str, Any]) -> float:
     """Median in-process time of one model evaluation (engine only), in microseconds."""
     import statistics
 
-    from service.api.jsonmap import parse_body
+    from service.api.jsonmap import from_json, parse_body
     from service.api.prepared import prepare
-    from service.api.validation import validate
-    from service.store.versions import load_catalogue
+    from service.store.catalogue import load_catalogue
 
-    prepared = prepare(load_catalogue(job["decisions"]).get(job["model"]))
-    values = validate(prepared.fields, parse_body(job["body"]), prepared.conditions).values
+    prepared = prepare(load_catalogue(job["decisions"], drafts=True).get(job["model"]))
+    values = prepared.admission.validate(parse_body(job["body"]), from_json).values
     model = prepared.version.compiled
     times = []
     for _ in range(7):
         started = time.perf_counter()
-        for _ in range(20):
-            model.evaluate(values, decisions=prepared.evaluated)
+        for _ in range(20):  # as the service does: the guards, then the rest
+            model.evaluate(values, decisions=prepared.guards)
+            model.evaluate(values, decisions=prepared.top_level)
         times.append((time.perf_counter() - started) / 20 * 1e6)
     return statistics.median(times)
 
@@ -259,7 +261,7 @@ def answer_size(job: dict[str, Any], tmp: Path) -> int:
     from service.api.state import Settings
 
     async def one() -> bytes:
-        app = create_app(Settings(decisions_dir=job["decisions"],
+        app = create_app(Settings(decisions_dir=job["decisions"], drafts=True,
                                   database_url=f"sqlite:///{tmp / 'size.sqlite'}"))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)

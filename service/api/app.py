@@ -15,17 +15,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.api import decisions, errors, evaluations, health, metrics
+from service.api import decisions, diffs, errors, evaluations, health, metrics
 from service.api.metrics import MetricsMiddleware
 from service.api.openapi import install_openapi
 from service.api.state import API_VERSION, Service, Settings
-from service.store.versions import load_catalogue
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings``; raise CatalogueError if a published file is broken."""
     settings = settings or Settings()
-    service = Service(settings, load_catalogue(settings.decisions_dir))
+    service = Service(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install_handlers(app)
     # The evaluation routes come first: they are the ones matched on almost every request.
     app.router.routes[:0] = decisions.EVALUATION_ROUTES
-    for router in (decisions.router, evaluations.router, health.router, metrics.router):
+    for router in (decisions.router, diffs.router, evaluations.router, health.router,
+                   metrics.router):
         app.include_router(router)
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
     install_openapi(app, service)

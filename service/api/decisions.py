@@ -20,21 +20,27 @@ from starlette.status import HTTP_503_SERVICE_UNAVAILABLE
 from service.api import errors, jsonmap, schemas
 from service.api.errors import ApiError
 from service.api.evaluation import Call, Outcome, evaluate
-from service.api.inputs import FieldSpec
+from service.api.inputs import field_schema, value_schema
 from service.api.prepared import Prepared
 from service.api.state import Service, ServiceDep
+from service.store.catalogue import ModelEntry, ModelNotFound, NoApprovedVersion, VersionNotFound
+from service.store.declarations import FieldSpec
 from service.store.groupcommit import AuditUnavailable
-from service.store.versions import ModelEntry, ModelNotFound, ModelVersion, VersionNotFound
+from service.store.versions import ModelVersion
 
 router = APIRouter(tags=["decisions"])
 
 ModelId = Annotated[str, Path(description="The model id, e.g. gastric-her2-later-lines")]
 VersionQuery = Annotated[
-    str | None, Query(description="A published version; the default version when omitted")
+    str | None,
+    Query(description="A published version; when omitted, the default version (the newest "
+                      "approved one) or, for a model without one, the newest"),
 ]
 JSON = "application/json"
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": schemas.ErrorBody, "description": "Unknown model or version"},
+    409: {"model": schemas.ErrorBody,
+          "description": "No version named, and the model has no approved version"},
     422: {"model": schemas.ErrorBody, "description": "Problems with the request, all listed"},
     500: {"model": schemas.ErrorBody, "description": "A table defect met at run time"},
     503: {"model": schemas.ErrorBody, "description": "The audit log is unavailable"},
@@ -61,9 +67,9 @@ def _model_summary(entry: ModelEntry) -> dict[str, Any]:
     default = entry.default()
     return {
         "id": entry.model_id,
-        "title": default.title,
-        "default_version": default.version,
-        "status": default.status,
+        "title": (default or entry.newest()).title,
+        "default_version": default.version if default else None,
+        "status": default.status if default else None,
         "versions": [_version_summary(v) for v in entry.versions],
     }
 
@@ -74,9 +80,10 @@ def list_models(service: ServiceDep) -> Response:
     return _json({"models": [_model_summary(entry) for entry in service.catalogue]})
 
 
-def _lookup(service: Service, model: str, version: str | None) -> Prepared:
+def lookup(service: Service, model: str, version: str | None) -> Prepared:
+    """The version to describe (see :meth:`Service.describe`); ApiError 404 when unknown."""
     try:
-        return service.resolve(model, version)
+        return service.describe(model, version)
     except ModelNotFound:
         raise ApiError(404, [errors.model_not_found(model)]) from None
     except VersionNotFound:
@@ -84,25 +91,25 @@ def _lookup(service: Service, model: str, version: str | None) -> Prepared:
 
 
 def _declaration(spec: FieldSpec) -> dict[str, Any]:
-    value_schema = spec._value_schema()
+    schema = value_schema(spec)
     return {
         "name": spec.name,
         "type": spec.type_name,
         "base_type": spec.base,
         "integer": spec.integer,
         "collection": spec.is_list,
-        "allowed_values": " and ".join(a.text for a in spec.allowed) or None,
-        "enum": value_schema.get("enum"),
-        "minimum": value_schema.get("minimum"),
-        "maximum": value_schema.get("maximum"),
-        "exclusive_minimum": value_schema.get("exclusiveMinimum"),
-        "exclusive_maximum": value_schema.get("exclusiveMaximum"),
+        "allowed_values": spec.allowed_text,
+        "enum": schema.get("enum"),
+        "minimum": schema.get("minimum"),
+        "maximum": schema.get("maximum"),
+        "exclusive_minimum": schema.get("exclusiveMinimum"),
+        "exclusive_maximum": schema.get("exclusiveMaximum"),
         "unit": spec.unit,
         "required": spec.required,
         "required_when": spec.required_when,
         "default": jsonmap.to_json(spec.default) if spec.default_text is not None else None,
         "description": spec.description,
-        "json_schema": spec.json_schema(),
+        "json_schema": field_schema(spec),
     }
 
 
@@ -113,17 +120,18 @@ def _declaration(spec: FieldSpec) -> dict[str, Any]:
 )
 def describe_model(model: ModelId, service: ServiceDep, version: VersionQuery = None) -> Response:
     """A model version's metadata, declared inputs, decisions, and all its versions."""
-    prepared = _lookup(service, model, version)
+    prepared = lookup(service, model, version)
     found = prepared.version
     entry = service.catalogue.entry(model)
     definitions = found.definitions
+    default = entry.default()
     return _json({
         "id": found.model_id,
         "title": found.title,
         "version": found.version,
         "hash": found.sha256,
         "status": found.status,
-        "default_version": entry.default().version,
+        "default_version": default.version if default else None,
         "namespace": definitions.namespace,
         "description": definitions.description,
         "metadata": found.metadata,
@@ -150,7 +158,7 @@ def describe_model(model: ModelId, service: ServiceDep, version: VersionQuery = 
 )
 def get_dmn(model: ModelId, version: str, service: ServiceDep) -> Response:
     """The DMN XML of a version, byte for byte as published (ETag: its sha256)."""
-    found = _lookup(service, model, version).version
+    found = lookup(service, model, version).version
     headers = {"ETag": f'"{found.sha256}"', "X-Content-SHA256": found.sha256}
     return Response(found.content, media_type="application/xml", headers=headers)
 
@@ -253,8 +261,8 @@ async def evaluate_batch(request: Request) -> Response:
     items = _batch_inputs(body, service.settings.max_batch)
     try:
         prepared = service.resolve(model, version)
-    except (ModelNotFound, VersionNotFound):
-        items = jsonmap.BodyError("", "")  # evaluate() answers the 404 itself
+    except (ModelNotFound, VersionNotFound, NoApprovedVersion):
+        items = jsonmap.BodyError("", "")  # evaluate() answers the 404 or 409 itself
     if isinstance(items, jsonmap.BodyError):
         outcome = evaluate(service.resolve, model, version, items, call, text)
         return await _answer(service, call, [outcome], outcome.status, outcome.body())

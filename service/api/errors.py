@@ -1,16 +1,18 @@
 """Problems -> the one HTTP error body: ``{"errors": [{"code", "message", "field" | "location"}]}``.
 
 Every 4xx and 5xx response of the service is built by :func:`error_response` from a list
-of :class:`Problem`; every problem is made by one of the named constructors below, so
-each stable code and its wording live here and nowhere else. ``CODES`` lists them with
-their HTTP status (docs/api.md must document each one; a test checks).
+of :class:`Problem`. Every problem is made by a named constructor, so each stable code and
+its wording live in one place: the request-field problems (``MISSING_REQUIRED_FIELD``,
+``INVALID_TYPE``, ``OUT_OF_RANGE``, ``INVALID_ENUM``, ``UNKNOWN_FIELD``, guard matches) in
+:mod:`service.store.admission`, which the regression runner and the diff share with the
+service; everything else below. ``CODES`` lists every code with its HTTP status
+(docs/api.md must document each one; a test checks).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,6 +21,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api import jsonmap
+from service.store.admission import Problem
 
 log = logging.getLogger("tablerx.api")
 
@@ -36,6 +39,7 @@ CODES: dict[str, int] = {
     "BODY_TOO_LARGE": 413,
     "MODEL_NOT_FOUND": 404,
     "VERSION_NOT_FOUND": 404,
+    "NO_APPROVED_VERSION": 409,
     "EVALUATION_NOT_FOUND": 404,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
@@ -45,25 +49,6 @@ CODES: dict[str, int] = {
     "AUDIT_UNAVAILABLE": 503,
     "NOT_READY": 503,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One entry of ``errors[]``: a stable code, a plain message, and where it applies."""
-
-    code: str
-    message: str
-    field: str | None = None
-    location: Any = None
-
-    def as_json(self) -> dict[str, Any]:
-        """The JSON object of this problem (``field`` or ``location`` only when known)."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.field is not None:
-            body["field"] = self.field
-        if self.location is not None:
-            body["location"] = self.location
-        return body
 
 
 class ApiError(Exception):
@@ -92,50 +77,7 @@ def error_response(
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-# --- named constructors: request fields ------------------------------------------------------
-
-
-def missing_required(field: str, condition: str | None = None) -> Problem:
-    """A required field is absent or null."""
-    reason = f" when {condition}" if condition else ""
-    return Problem("MISSING_REQUIRED_FIELD", f"{field} is required{reason}", field)
-
-
-def invalid_type(field: str, expected: str) -> Problem:
-    """A field's JSON value is not of its declared type."""
-    return Problem("INVALID_TYPE", f"{field} must be {expected}", field)
-
-
-def out_of_range(field: str, allowed: str) -> Problem:
-    """A number, date or duration outside the declared allowed values."""
-    return Problem("OUT_OF_RANGE", f"{field} out of range: allowed {allowed}", field)
-
-
-def invalid_enum(field: str, allowed: str) -> Problem:
-    """A value not among the declared allowed values."""
-    return Problem("INVALID_ENUM", f"{field} must be one of {allowed}", field)
-
-
-def unknown_field(field: str, known: Sequence[str]) -> Problem:
-    """A field the model does not declare (often a typo of a declared one)."""
-    close = [name for name in known if _similar(field, name)]
-    hint = f"; did you mean {close[0]}?" if close else ""
-    return Problem("UNKNOWN_FIELD", f"unknown field {field}{hint}", field)
-
-
-def _similar(a: str, b: str) -> bool:
-    a, b = a.lower(), b.lower()
-    return a != b and (a in b or b in a or len(set(a) ^ set(b)) <= 2)
-
-
-def body_problem(code: str, message: str) -> Problem:
-    """The body as a whole is unusable (not JSON, not an object, a duplicate key)."""
-    return Problem(code, message, location="body")
-
-
-def guard_problem(code: str, message: str, field: str | None, rule: dict[str, Any]) -> Problem:
-    """A match of one of the model's guard tables (its code is the model's own)."""
-    return Problem(code or "GUARD_FAILED", message or "request rejected", field, rule)
+# --- named constructors: requests -----------------------------------------------------------
 
 
 def batch_too_large(count: int, limit: int) -> Problem:
@@ -168,10 +110,45 @@ def version_not_found(model: str, version: str) -> Problem:
                    {"model": model, "version": version})
 
 
+def no_approved_version(model: str, versions: Sequence[tuple[str, str]]) -> Problem:
+    """A request names no version, and the model has none approved to answer it."""
+    listed = ", ".join(f"{version} ({status})" for version, status in versions) or "none"
+    example = versions[-1][0] if versions else "VERSION"
+    message = (
+        f"model {model!r} has no approved version, so a request must name the version it "
+        f"wants: add ?version={example} to use a version that is not approved (its answer is "
+        f"marked with its status); published versions: {listed}. For development, "
+        "`tablerx serve --drafts` lets the newest draft answer requests that name no version"
+    )
+    location = {"model": model, "versions": [{"version": v, "status": s} for v, s in versions]}
+    return Problem("NO_APPROVED_VERSION", message, None, location)
+
+
 def evaluation_not_found(evaluation_id: str) -> Problem:
     """No audit record with this id."""
     return Problem("EVALUATION_NOT_FOUND", f"no evaluation {evaluation_id!r}", None,
                    {"evaluation_id": evaluation_id})
+
+
+# --- notices: a warning on every answer from a version that is not approved ---------------
+
+VERSION_WARNINGS = {"draft": "DRAFT_VERSION", "in review": "IN_REVIEW_VERSION",
+                    "retired": "RETIRED_VERSION"}
+
+
+def version_warning(model: str, version: str, status: str) -> dict[str, Any] | None:
+    """The ``warnings[]`` entry marking an answer from a version that is not approved."""
+    code = VERSION_WARNINGS.get(status)
+    if code is None:
+        return None
+    why = {
+        "draft": "a draft no reviewer has approved",
+        "in review": "in review, not yet approved",
+        "retired": "retired: taken out of service",
+    }[status]
+    message = (f"answered by {model} {version}, which is {why}; "
+               "not the approved logic, not for clinical decisions")
+    return {"code": code, "message": message, "source": None, "span": None}
 
 
 # --- named constructors: the service ----------------------------------------------------------

@@ -1,10 +1,13 @@
 """One evaluation request (model, version, parsed body) -> its HTTP outcome and its audit record.
 
 The same function serves ``POST /decisions/{model}/evaluate``, each item of a batch, and
-``tablerx eval``: resolve the version (404), validate the inputs against the declarations
-(422), run the model's guard tables (422 with their codes), evaluate the top-level
-decisions, and build the answer with its explanation. A table defect met at run time
-(two rules matching under UNIQUE, say) is a 500 that names the rules; never a 200.
+``tablerx eval``: resolve the version (404; 409 when the request names none and the model
+has no approved version), validate the inputs against the declarations (422), run the
+model's guard tables, and only when neither found a problem evaluate the top-level
+decisions (a refused request is not evaluated further: guards first), then build the
+answer with its explanation. A table defect met at run time (two rules matching under
+UNIQUE, say) is a 500 that names the rules; never a 200. Every answer from a version
+that is not approved carries its status in ``model`` and a warning saying so.
 
 The response body and the audit record are made from the same data, here, so they cannot
 disagree. Writing the record is the caller's job (it must finish before the response
@@ -22,10 +25,10 @@ from typing import Any
 
 from service.api import errors, jsonmap
 from service.api.errors import Problem
-from service.api.prepared import Prepared, source_of
-from service.api.validation import validate
+from service.api.prepared import Prepared
+from service.store.admission import body_problem, source_of
 from service.store.audit import AuditRecord, utc_now
-from service.store.versions import ModelNotFound, VersionNotFound
+from service.store.catalogue import ModelNotFound, NoApprovedVersion, VersionNotFound
 
 log = logging.getLogger("tablerx.api")
 
@@ -126,6 +129,7 @@ class _Record:
         self.id = str(uuid.uuid4())
         self.fields: dict[str, Any] = {
             "model_id": model_id, "model_version": version, "model_hash": None,
+            "model_status": None,
             "inputs": inputs, "request_id": call.request_id, "caller": call.caller,
             "batch_id": call.batch_id, "batch_index": call.batch_index,
         }
@@ -142,14 +146,18 @@ class _Record:
 
 
 def _failure(
-    rec: _Record, status: str, http: int, problems: list[Problem], **extra: Any
+    rec: _Record, status: str, http: int, problems: list[Problem],
+    audited: list[dict[str, Any]] | None = None, **extra: Any,
 ) -> Outcome:
+    """An error outcome; the record's matched rules come from the body's explanation, or
+    from ``audited`` (tables evaluated that the body does not show: a refusal's guards)."""
     extra = {"evaluation_id": rec.id, **extra}
+    shown = extra.get("explanation")
     record = rec.finish(
         status, http,
         errors=[p.as_json() for p in problems],
         warnings=extra.get("warnings"),
-        matched_rules=matched_rules(extra["explanation"]) if "explanation" in extra else None,
+        matched_rules=matched_rules(shown if shown is not None else audited or []) or None,
     )
     return Outcome(http, record, problems=problems, extra=extra)
 
@@ -171,76 +179,74 @@ def evaluate(
     except VersionNotFound:
         problem = errors.version_not_found(model_id, version or "")
         return _failure(rec, "not_found", 404, [problem])
+    except NoApprovedVersion as exc:
+        problem = errors.no_approved_version(model_id, exc.entry.statuses)
+        return _failure(rec, "not_found", 409, [problem])
     ref = prepared.ref
-    rec.fields.update(model_version=ref["version"], model_hash=ref["hash"])
+    rec.fields.update(model_version=ref["version"], model_hash=ref["hash"],
+                      model_status=ref["status"])
     if isinstance(body, jsonmap.BodyError):
-        problem = errors.body_problem(body.code, body.message)
-        return _failure(rec, "rejected", errors.CODES.get(body.code, 422), [problem], model=ref)
+        problem = body_problem(body.code, body.message)
+        return _failure(rec, "rejected", errors.CODES.get(body.code, 422), [problem],
+                        **_marked(prepared))
     try:
         return _run(prepared, body, rec)
     except Exception:
         log.exception("evaluation %s of %s %s failed", rec.id, ref["id"], ref["version"])
         problem = errors.evaluation_failed("the model could not be evaluated; see the server log")
-        return _failure(rec, "error", 500, [problem], model=ref)
+        return _failure(rec, "error", 500, [problem], **_marked(prepared))
+
+
+def _marked(prepared: Prepared, warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The ``model`` of an error body and, for a version that is not approved, the warning
+    that says so (a refusal from a draft is marked like an answer)."""
+    extra: dict[str, Any] = {"model": prepared.ref}
+    if prepared.notice is not None or warnings:
+        extra["warnings"] = _with_notice(prepared, warnings or [])
+    return extra
+
+
+def _with_notice(prepared: Prepared, warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [prepared.notice, *warnings] if prepared.notice is not None else warnings
 
 
 def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
-    ref = prepared.ref
-    validated = validate(prepared.fields, body, prepared.conditions)
-    problems = list(validated.problems)
-    # One engine call for the guards and the answer: the guards decide whether the answer
-    # may be given, and a rejected request's answer (and anything it met) is dropped.
-    result = prepared.version.compiled.evaluate(validated.values, decisions=prepared.evaluated)
-    guards = prepared.guards
-    if any(error.decision in guards for error in result.errors):
-        return _defect(prepared, rec, result, guard_only=True)
-    reported = validated.fields_with_problems
-    problems += [p for p in _guard_problems(result, prepared) if p.field not in reported]
-    if problems:
-        return _failure(rec, "rejected", 422, problems, model=ref)
+    admission = prepared.admission
+    validated = admission.validate(body, jsonmap.from_json)
+    model = prepared.version.compiled
+    # Guards first: a request they (or the validation) refuse is not evaluated further.
+    guarded = model.evaluate(validated.values, decisions=admission.guards) \
+        if admission.guards else None
+    if guarded is not None and guarded.errors:
+        return _defect(prepared, rec, [guarded])
+    guard_tables = guarded.tables if guarded is not None else []
+    problems = admission.refusals(validated, guard_tables)
+    if problems:  # audited with the guard tables' results
+        return _failure(rec, "rejected", 422, problems, explain(guard_tables, prepared),
+                        **_marked(prepared))
+    result = model.evaluate(validated.values, decisions=admission.top_level)
+    results = [guarded, result] if guarded is not None else [result]
     if result.errors:
-        return _defect(prepared, rec, result)
-    explanation = explain(result.tables, prepared)
-    outputs = {name: jsonmap.to_json(result.values[name]) for name in prepared.top_level}
-    warnings = warnings_of(result.warnings)
+        return _defect(prepared, rec, results)
+    explanation = [entry for r in results for entry in explain(r.tables, prepared)]
+    outputs = {name: jsonmap.to_json(result.values[name]) for name in admission.top_level}
+    warnings = [w for r in results for w in warnings_of(r.warnings)]
     payload = {
-        "model": ref,
+        "model": prepared.ref,
         "evaluation_id": rec.id,
         "outputs": outputs,
         "explanation": explanation,
-        "warnings": warnings,
+        "warnings": _with_notice(prepared, warnings),
     }
     record = rec.finish(
         "ok", 200, outputs=outputs, matched_rules=matched_rules(explanation),
-        warnings=warnings or None,
+        warnings=payload["warnings"] or None,
     )
     return Outcome(200, record, payload=payload)
 
 
-def _guard_problems(result: Any, prepared: Prepared) -> list[Problem]:
-    """One problem per matched guard rule: its code, message and field outputs."""
-    found: list[Problem] = []
-    for record in result.tables:
-        if record.decision not in prepared.guards:
-            continue
-        for match in record.matches:
-            out = match.outputs
-            location = {"decision": record.decision, "rule_id": match.rule_id,
-                        "source": source_of(match)}
-            field_name = out.get("field")
-            found.append(
-                errors.guard_problem(
-                    str(out.get("code") or ""), str(out.get("message") or ""),
-                    field_name if isinstance(field_name, str) and field_name else None,
-                    location,
-                )
-            )
-    return found
-
-
-def _defect(prepared: Prepared, rec: _Record, result: Any, guard_only: bool = False) -> Outcome:
-    """A 500 naming the defective table and its rules, with everything evaluated so far."""
-    found = [e for e in result.errors if e.decision in prepared.guards or not guard_only]
+def _defect(prepared: Prepared, rec: _Record, results: Sequence[Any]) -> Outcome:
+    """A 500 naming the defective tables and their rules, with everything evaluated."""
     problems = [
         errors.table_defect(
             error.code, error.message,
@@ -249,9 +255,9 @@ def _defect(prepared: Prepared, rec: _Record, result: Any, guard_only: bool = Fa
                 for rule_id in error.rule_ids
             ]},
         )
-        for error in found
+        for result in results for error in result.errors
     ]
-    return _failure(
-        rec, "defect", 500, problems, model=prepared.ref,
-        explanation=explain(result.tables, prepared), warnings=warnings_of(result.warnings),
-    )
+    explanation = [entry for r in results for entry in explain(r.tables, prepared)]
+    warnings = [w for r in results for w in warnings_of(r.warnings)]
+    return _failure(rec, "defect", 500, problems, model=prepared.ref, explanation=explanation,
+                    warnings=_with_notice(prepared, warnings))

@@ -27,6 +27,7 @@ def record_json(record: AuditRecord) -> dict[str, Any]:
             "id": record.model_id,
             "version": record.model_version,
             "hash": record.model_hash,
+            "status": record.model_status,
         },
         "status": record.status,
         "http_status": record.http_status,

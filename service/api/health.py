@@ -15,7 +15,7 @@ router = APIRouter(tags=["operations"])
 
 
 def checks(service: Service) -> dict[str, Any]:
-    """Each readiness check: the model catalogue, the audit database and its writer."""
+    """Each readiness check: the model catalogue, the audit database, the audit writer."""
     versions = sum(1 for _ in service.catalogue.all_versions())
     found: dict[str, Any] = {
         "models": {"status": "ok", "models": len(service.catalogue.models), "versions": versions},
@@ -29,7 +29,18 @@ def checks(service: Service) -> dict[str, Any]:
     else:
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         found["database"] = {"status": "ok", "url": service.audit.url, "latency_ms": elapsed}
+    found["writer"] = _writer(service)
     return found
+
+
+def _writer(service: Service) -> dict[str, Any]:
+    """The audit writer process: running, or restarting after it died (then not ready)."""
+    writer = service.audit.writer
+    check: dict[str, Any] = {"status": "ok" if writer.alive else "fail", "state": writer.state,
+                             "pid": writer.pid, "restarts": writer.restarts}
+    if not writer.alive:
+        check["error"] = f"the audit writer is not running ({writer.state})"
+    return check
 
 
 @router.get(

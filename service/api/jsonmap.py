@@ -33,6 +33,7 @@ from service.feel.values import (
     YearsMonthsDuration,
     number,
 )
+from service.store.admission import DecodeError
 
 _YM = "years and months duration"
 _DT = "days and time duration"
@@ -54,8 +55,10 @@ class BodyError(ValueError):
         self.message = message
 
 
-class JsonTypeError(ValueError):
-    """A JSON value that cannot be the declared FEEL type; ``expected`` names that type."""
+class JsonTypeError(DecodeError):
+    """A JSON value that cannot be the declared FEEL type; ``expected`` names that type.
+    (A :class:`~service.store.admission.DecodeError`: :func:`from_json` is the decoder the
+    service's request validation uses.)"""
 
     def __init__(self, expected: str) -> None:
         super().__init__(expected)

@@ -27,6 +27,7 @@ _GENERIC_BATCH = "/decisions/{model}/evaluate-batch"
 _JSON = "application/json"
 _ERRORS = {
     "404": "Unknown model or version",
+    "409": "No version named, and the model has no approved version (name one with ?version=)",
     "413": "The body is too large",
     "422": "Problems with the request, all listed at once",
     "500": "A decision table defect met at run time (the rules at fault are named)",
@@ -65,7 +66,8 @@ def _evaluate_operation(batch: bool) -> dict[str, Any]:
             {"name": "model", "in": "path", "required": True, "schema": {"type": "string"},
              "description": "The model id, e.g. gastric-her2-later-lines"},
             {"name": "version", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "A published version; the default version when omitted"},
+             "description": "A published version; when omitted, the newest approved version "
+                            "(or, with --drafts, the newest that is not retired)"},
             {"name": "X-Request-ID", "in": "header", "required": False,
              "schema": {"type": "string"}, "description": "Your id for the call (audited)"},
             {"name": "X-Caller-Id", "in": "header", "required": False,
@@ -106,7 +108,7 @@ def build_openapi(app: FastAPI, service: Service) -> dict[str, Any]:
     paths[_GENERIC_BATCH] = {"post": _evaluate_operation(batch=True)}
     refs = []
     for entry in service.catalogue:
-        prepared = service.resolve(entry.model_id, None)
+        prepared = service.describe(entry.model_id, None)
         name = _schema_name(entry.model_id)
         components[name] = prepared.request_schema()
         ref = {"$ref": f"#/components/schemas/{name}"}

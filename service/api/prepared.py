@@ -1,23 +1,24 @@
 """A published model version -> what the API needs to serve it, worked out once at start-up.
 
-For each version: its request fields (from the input declarations) and their JSON Schema,
-the compiled ``input.required_when`` conditions, the guard decisions (``decision.role`` =
-``guard``) that run before the model, the top-level decisions whose values make up a
-response's ``outputs``, and where every decision and rule came from in the workbook.
+For each version: its request contract (:class:`service.store.admission.Admission`: the
+field specs, the compiled ``input.required_when`` conditions, the guard decisions that
+run before the model, the top-level decisions whose values make up a response's
+``outputs``), how the API describes its decisions, where every decision and rule came
+from in the workbook, and the warning that marks an answer from a version that is not
+approved.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.api.inputs import DeclarationError, FieldSpec, field_specs, object_schema
-from service.api.validation import Condition
+from service.api import errors
+from service.api.inputs import object_schema
 from service.dmn import model as dmn
-from service.feel.compiler import compile_expression
-from service.feel.env import Env
+from service.store.admission import Admission, Condition, source_of
+from service.store.coverage import all_tables
+from service.store.declarations import FieldSpec
 from service.store.versions import ModelVersion
 
 
@@ -40,48 +41,38 @@ class Prepared:
     """One model version, ready to validate requests and explain answers."""
 
     version: ModelVersion
-    fields: list[FieldSpec]
-    conditions: dict[str, Condition]
+    admission: Admission
     decisions: list[DecisionInfo]
-    guards: list[str]
-    top_level: list[str]
-    evaluated: list[str] = field(default_factory=list)  # guards, then top-level decisions
     rule_sources: dict[str, dict[str, str]] = field(default_factory=dict)
     decision_sources: dict[str, dict[str, str]] = field(default_factory=dict)
+    ref: dict[str, str] = field(default_factory=dict)  # the ``model`` object of a response
+    notice: dict[str, Any] | None = None  # the warning of a version that is not approved
 
     @property
-    def ref(self) -> dict[str, str]:
-        """The ``model`` object of a response: id, version and content hash."""
-        return {
-            "id": self.version.model_id,
-            "version": self.version.version,
-            "hash": self.version.sha256,
-        }
+    def fields(self) -> list[FieldSpec]:
+        """The request fields, in declaration order."""
+        return self.admission.fields
+
+    @property
+    def conditions(self) -> dict[str, Condition]:
+        """The compiled ``input.required_when`` conditions, by field."""
+        return self.admission.conditions
+
+    @property
+    def guards(self) -> tuple[str, ...]:
+        """The guard decisions, evaluated before anything else."""
+        return self.admission.guards
+
+    @property
+    def top_level(self) -> tuple[str, ...]:
+        """The decisions whose values are the response's ``outputs``."""
+        return self.admission.top_level
 
     def request_schema(self) -> dict[str, Any]:
         """The JSON Schema of this version's request body."""
         schema = object_schema(self.fields)
         schema["title"] = f"{self.version.model_id} {self.version.version} inputs"
         return schema
-
-
-def source_of(element: dmn.Element | Any) -> dict[str, str]:
-    """``source.*`` extension properties without the prefix: sheet, cell, row."""
-    extensions: Mapping[str, str] = getattr(element, "extensions", {}) or {}
-    return {k.removeprefix("source."): v for k, v in extensions.items() if k.startswith("source.")}
-
-
-def _tables(obj: Any) -> Iterator[dmn.DecisionTable]:
-    """Every decision table inside a boxed expression, however deeply nested."""
-    if isinstance(obj, dmn.DecisionTable):
-        yield obj
-    if isinstance(obj, list):
-        for item in obj:
-            yield from _tables(item)
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            if f.name != "extensions":
-                yield from _tables(getattr(obj, f.name))
 
 
 _KINDS = {
@@ -98,70 +89,36 @@ _KINDS = {
 }
 
 
-def _info(decision: dmn.Decision) -> DecisionInfo:
+def _info(decision: dmn.Decision, top_level: tuple[str, ...]) -> DecisionInfo:
     expression = decision.expression
-    ext = decision.extensions
     return DecisionInfo(
         name=decision.name,
         id=decision.id,
         kind=_KINDS.get(type(expression), "none") if expression is not None else "none",
         hit_policy=expression.hit_policy if isinstance(expression, dmn.DecisionTable) else None,
-        role=ext.get("decision.role") or None,
-        top_level=ext.get("decision.top_level", "").strip().lower() == "true",
+        role=decision.extensions.get("decision.role") or None,
+        top_level=decision.name in top_level,
         source=source_of(decision),
         description=decision.description,
     )
 
 
-def _top_level(definitions: dmn.Definitions, infos: list[DecisionInfo]) -> list[str]:
-    """Decisions flagged top-level; without flags, those no other decision requires."""
-    flagged = [i.name for i in infos if i.top_level and i.role != "guard"]
-    if flagged:
-        return flagged
-    required = {
-        req.href.rsplit("#", 1)[-1]
-        for d in definitions.decisions
-        for req in d.requirements
-        if req.kind == "decision"
-    }
-    return [
-        d.name for d, i in zip(definitions.decisions, infos, strict=True)
-        if i.role != "guard" and d.id not in required
-    ]
-
-
-def _condition(spec: FieldSpec, names: list[str]) -> Condition:
-    compiled = compile_expression(spec.required_when or "", names)
-
-    def condition(values: Mapping[str, Any]) -> Any:
-        return compiled(Env(dict(values)))
-
-    return condition
-
-
 def prepare(version: ModelVersion) -> Prepared:
     """Work out everything the API needs for ``version``; raise DeclarationError."""
     definitions = version.definitions
-    fields = field_specs(definitions)
-    names = [f.name for f in fields]
-    try:
-        conditions = {f.name: _condition(f, names) for f in fields if f.required_when}
-    except Exception as exc:
-        raise DeclarationError(f"input.required_when: {exc}") from None
-    infos = [_info(d) for d in definitions.decisions]
+    admission = Admission.of(definitions)
+    infos = [_info(d, admission.top_level) for d in definitions.decisions]
     prepared = Prepared(
         version=version,
-        fields=fields,
-        conditions=conditions,
+        admission=admission,
         decisions=infos,
-        guards=[i.name for i in infos if i.role == "guard"],
-        top_level=_top_level(definitions, infos),
         decision_sources={i.name: i.source for i in infos if i.source},
+        ref={"id": version.model_id, "version": version.version, "hash": version.sha256,
+             "status": version.status},
+        notice=errors.version_warning(version.model_id, version.version, version.status),
     )
-    prepared.evaluated = prepared.guards + prepared.top_level
-    owners: list[Any] = [*definitions.decisions, *definitions.business_knowledge_models]
-    for table in _tables(owners):
-        for rule in table.rules:
+    for ref in all_tables(definitions):
+        for rule in ref.table.rules:
             if rule.id:
                 prepared.rule_sources[rule.id] = source_of(rule)
     return prepared

@@ -49,11 +49,17 @@ class ErrorBody(Schema):
 
 
 class ModelRef(Schema):
-    """Exactly which model answered: id, version and the sha256 of its DMN file."""
+    """Exactly which model answered: id, version, the sha256 of its DMN file, and its status."""
 
     id: str = Field(examples=["gastric-her2-later-lines"])
     version: str = Field(examples=["0.1.0"])
     hash: str = Field(description="sha256 of the version's DMN file bytes")
+    status: str = Field(
+        examples=["approved"],
+        description="Release status: approved, or draft, in review or retired (then the "
+                    "answer also carries a DRAFT_VERSION, IN_REVIEW_VERSION or "
+                    "RETIRED_VERSION warning: not the approved logic)",
+    )
 
 
 class MatchedRule(Schema):
@@ -129,7 +135,7 @@ class VersionSummary(Schema):
     """A published version."""
 
     version: str
-    status: str | None = Field(description="draft, in review, approved or retired")
+    status: str = Field(description="draft, in review, approved or retired (release record)")
     hash: str
     effective_date: str | None
 
@@ -139,7 +145,9 @@ class ModelSummary(Schema):
 
     id: str
     title: str
-    default_version: str
+    default_version: str | None = Field(
+        description="The version answering requests that name none; null when the model has "
+                    "no approved version (such requests get 409 NO_APPROVED_VERSION)")
     status: str | None = Field(description="Status of the default version")
     versions: list[VersionSummary]
 
@@ -192,8 +200,8 @@ class ModelDetail(Schema):
     title: str
     version: str
     hash: str
-    status: str | None
-    default_version: str
+    status: str = Field(description="draft, in review, approved or retired (release record)")
+    default_version: str | None
     namespace: str
     description: str | None
     metadata: dict[str, str]
@@ -202,6 +210,20 @@ class ModelDetail(Schema):
     outputs: list[str] = Field(description="Names of the decisions returned in outputs")
     request_schema: dict[str, Any]
     versions: list[VersionSummary]
+
+
+class DiffReport(BaseModel):
+    """``GET /decisions/{model}/diff``: what changed, and the input sets answered differently."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str
+    from_: dict[str, Any] = Field(alias="from", description="version, hash, status, title, ...")
+    to: dict[str, Any]
+    summary: dict[str, int]
+    structural: dict[str, Any] = Field(description="metadata, inputs, types, decisions")
+    behaviour: dict[str, Any] = Field(description="inputs, and every differing input set")
+    max_cases: int = Field(description="The input-set limit this diff ran with")
 
 
 # --- audit and health -------------------------------------------------------------------------

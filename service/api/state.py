@@ -1,25 +1,30 @@
 """The service's shared state: its settings, and the objects every route uses.
 
 ``Settings`` is everything that can be configured (each field also a ``TABLERX_*``
-environment variable); ``Service`` holds the catalogue of compiled model versions, their
-prepared request validation, the audit log and the metrics. Routes reach it through the
-``ServiceDep`` dependency.
+environment variable); ``Service`` holds the catalogue of compiled model versions (with
+their release status and the version that answers by default), their prepared request
+validation, the audit log, the metrics and the cache of version diffs. Routes reach it
+through the ``ServiceDep`` dependency.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from service.api.metrics import Metrics
 from service.api.prepared import Prepared, prepare
 from service.store.audit import AuditLog, default_url
-from service.store.versions import Catalogue, CatalogueError
+from service.store.catalogue import Catalogue, CatalogueError, load_catalogue
+from service.store.diff_report import VersionDiff
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 API_VERSION = "1"
@@ -39,11 +44,15 @@ class Settings:
     caller_header: str = "X-Caller-Id"
     max_batch: int = 1000
     max_body_bytes: int = 8 * 1024 * 1024
+    drafts: bool = False  # development: the newest draft answers requests naming no version
+    diff_max_cases: int = 1000  # most input sets one GET .../diff runs
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Settings from ``TABLERX_DECISIONS``, ``TABLERX_DATABASE_URL``, ``TABLERX_CALLER_HEADER``,
-        ``TABLERX_MAX_BATCH`` and ``TABLERX_MAX_BODY_BYTES``; defaults for the rest."""
+        ``TABLERX_MAX_BATCH``, ``TABLERX_MAX_BODY_BYTES``, ``TABLERX_DRAFTS`` and
+        ``TABLERX_DIFF_MAX_CASES``; defaults for the rest. Raise ValueError for a value
+        that does not parse."""
         base = cls()
         return cls(
             decisions_dir=Path(environ.get("TABLERX_DECISIONS") or base.decisions_dir),
@@ -51,6 +60,8 @@ class Settings:
             caller_header=environ.get("TABLERX_CALLER_HEADER") or base.caller_header,
             max_batch=int(environ.get("TABLERX_MAX_BATCH") or base.max_batch),
             max_body_bytes=int(environ.get("TABLERX_MAX_BODY_BYTES") or base.max_body_bytes),
+            drafts=parse_flag("TABLERX_DRAFTS", environ.get("TABLERX_DRAFTS")),
+            diff_max_cases=int(environ.get("TABLERX_DIFF_MAX_CASES") or base.diff_max_cases),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -61,14 +72,70 @@ class Settings:
             "TABLERX_CALLER_HEADER": self.caller_header,
             "TABLERX_MAX_BATCH": str(self.max_batch),
             "TABLERX_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "TABLERX_DRAFTS": "1" if self.drafts else "0",
+            "TABLERX_DIFF_MAX_CASES": str(self.diff_max_cases),
         }
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "on": True,
+          "0": False, "false": False, "no": False, "off": False, "": False}
+
+
+def parse_flag(name: str, text: str | None) -> bool:
+    """An on/off setting: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
+    value = _FLAGS.get((text or "").strip().lower())
+    if value is None:
+        raise ValueError(f"{name}={text!r}: expected 1, true, yes, on, 0, false, no or off")
+    return value
+
+
+DiffKey = tuple[str, str, int]  # (old sha256, new sha256, input-set limit)
+
+
+class DiffCache:
+    """Version diffs by content hashes: published versions never change, so a diff computed
+    once holds for the life of the process. One diff runs at a time, in a worker thread
+    (it is CPU work that must not stall the event loop); a second request for a diff
+    being computed waits for the same result instead of starting another."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._done: OrderedDict[DiffKey, VersionDiff] = OrderedDict()
+        self._running: dict[DiffKey, asyncio.Task[VersionDiff]] = {}
+        self._slot = asyncio.Semaphore(1)
+
+    async def get(self, key: DiffKey, compute: Callable[[], VersionDiff]) -> VersionDiff:
+        """The cached diff for ``key``, else ``compute()`` run in a thread and cached."""
+        found = self._done.get(key)
+        if found is not None:
+            self._done.move_to_end(key)
+            return found
+        task = self._running.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._compute(key, compute))
+            self._running[key] = task
+        # shield: a client that goes away does not cancel the diff others wait for
+        return await asyncio.shield(task)
+
+    async def _compute(self, key: DiffKey, compute: Callable[[], VersionDiff]) -> VersionDiff:
+        try:
+            async with self._slot:
+                diff = await run_in_threadpool(compute)
+            self._done[key] = diff
+            while len(self._done) > self.size:
+                self._done.popitem(last=False)
+            return diff
+        finally:
+            self._running.pop(key, None)
 
 
 class Service:
     """The state every route shares: settings, catalogue, prepared versions, audit, metrics."""
 
-    def __init__(self, settings: Settings, catalogue: Catalogue) -> None:
+    def __init__(self, settings: Settings, catalogue: Catalogue | None = None) -> None:
         self.settings = settings
+        if catalogue is None:
+            catalogue = load_catalogue(settings.decisions_dir, settings.drafts)
         self.catalogue = catalogue
         self.prepared: dict[tuple[str, str], Prepared] = {}
         problems: list[str] = []
@@ -80,12 +147,21 @@ class Service:
         if problems:
             raise CatalogueError(problems)
         self.audit = AuditLog(settings.database_url)
+        self.diffs = DiffCache()
         self.metrics = Metrics()
         self.metrics.gauges.append(self._audit_gauges)
 
     def resolve(self, model_id: str, version: str | None) -> Prepared:
-        """The prepared version (default when None); raise ModelNotFound/VersionNotFound."""
+        """The prepared version (the default one when None); raise ModelNotFound,
+        VersionNotFound or NoApprovedVersion."""
         found = self.catalogue.get(model_id, version)
+        return self.prepared[(found.model_id, found.version)]
+
+    def describe(self, model_id: str, version: str | None) -> Prepared:
+        """Like :meth:`resolve`, but a model without a default version is described by its
+        newest version (reading is not answering)."""
+        entry = self.catalogue.entry(model_id)
+        found = entry.get(version) if version is not None else entry.default() or entry.newest()
         return self.prepared[(found.model_id, found.version)]
 
     def _audit_gauges(self) -> list[tuple[str, str, str, float]]:
@@ -100,6 +176,9 @@ class Service:
              stats.largest_round),
             ("tablerx_audit_commit_seconds_total", "counter",
              "Time spent writing and committing audit transactions.", stats.seconds),
+            ("tablerx_audit_writer_restarts_total", "counter",
+             "Times the audit writer process died and was started again.",
+             self.audit.writer.restarts),
         ]
 
 

@@ -2,7 +2,11 @@
 
 ``serve`` runs the FastAPI app over the repository's ``decisions/`` with a SQLite audit
 database in ``var/`` unless told otherwise, so it needs no set-up. With ``--workers N``
-each worker process builds its own app from the same ``TABLERX_*`` settings.
+each worker process builds its own app from the same ``TABLERX_*`` settings. A request
+that names no version gets the newest approved version; ``--drafts`` (development, the
+README's quick start) lets the newest version that is not retired answer instead, and
+every answer from a version that is not approved says so. At start-up it prints which
+version answers each model by default.
 
 ``eval`` sends one request through the very same app, in-process (no network), and prints
 the response body exactly as the API returns it; its audit record is written like any
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -21,24 +26,37 @@ from urllib.parse import quote
 
 from service.api.state import Settings
 from service.store.audit import create_db_engine, create_schema
-from service.store.versions import CatalogueError, load_catalogue
+from service.store.catalogue import Catalogue, CatalogueError, load_catalogue
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     base = Settings.from_env()
-    return Settings(
+    return dataclasses.replace(
+        base,
         decisions_dir=Path(args.decisions) if args.decisions else base.decisions_dir,
         database_url=args.database or base.database_url,
-        caller_header=base.caller_header,
-        max_batch=base.max_batch,
-        max_body_bytes=base.max_body_bytes,
+        drafts=args.drafts or base.drafts,
     )
+
+
+def _defaults(catalogue: Catalogue, drafts: bool) -> list[str]:
+    """One line per model: the version that answers requests naming none, and its status."""
+    lines = []
+    for entry in catalogue:
+        default = entry.default()
+        if default is None:
+            lines.append(f"  {entry.model_id}: no approved version; requests must name one "
+                         f"(?version=...){'' if drafts else ', or run with --drafts'}")
+        else:
+            marked = "" if default.status == "approved" else " (answers are marked as such)"
+            lines.append(f"  {entry.model_id}: {default.version}, {default.status}{marked}")
+    return lines
 
 
 def _check(settings: Settings) -> str | None:
     """Load the catalogue and create the audit table once, before any worker starts."""
     try:
-        catalogue = load_catalogue(settings.decisions_dir)
+        catalogue = load_catalogue(settings.decisions_dir, settings.drafts)
     except CatalogueError as exc:
         return "cannot load the published models:\n  " + "\n  ".join(exc.problems)
     engine = create_db_engine(settings.database_url)
@@ -49,8 +67,10 @@ def _check(settings: Settings) -> str | None:
     finally:
         engine.dispose()
     count = sum(1 for _ in catalogue.all_versions())
+    mode = " (--drafts: drafts answer requests that name no version)" if settings.drafts else ""
     print(f"tablerx: {len(catalogue.models)} models, {count} versions from "
-          f"{settings.decisions_dir}", file=sys.stderr)
+          f"{settings.decisions_dir}{mode}; default versions:", file=sys.stderr)
+    print("\n".join(_defaults(catalogue, settings.drafts)), file=sys.stderr)
     return None
 
 
@@ -58,7 +78,11 @@ def serve(args: argparse.Namespace) -> int:
     """Run the service until interrupted."""
     import uvicorn
 
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        print(f"tablerx serve: {exc}", file=sys.stderr)
+        return 2
     problem = _check(settings)
     if problem:
         print(f"tablerx serve: {problem}", file=sys.stderr)
@@ -93,7 +117,11 @@ async def _in_process(settings: Settings, path: str, body: bytes) -> tuple[int, 
 
 def evaluate(args: argparse.Namespace) -> int:
     """Evaluate one request through the app in-process and print the API's response body."""
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        print(f"tablerx eval: {exc}", file=sys.stderr)
+        return 2
     try:
         body = Path(args.input).read_bytes() if args.input != "-" else sys.stdin.buffer.read()
     except OSError as exc:
@@ -118,6 +146,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", metavar="URL",
                         help="audit database URL (default: sqlite:///<repo>/var/audit.sqlite; "
                              "postgresql://user:pass@host/db for PostgreSQL)")
+    parser.add_argument("--drafts", action="store_true",
+                        help="development: let the newest version that is not retired (a draft, "
+                             "say) answer requests that name no version; such answers are "
+                             "marked with its status (also TABLERX_DRAFTS=1)")
 
 
 def register(subparsers: Any) -> None:
@@ -144,6 +176,7 @@ def register(subparsers: Any) -> None:
     eval_parser.add_argument("model", metavar="MODEL", help="model id")
     eval_parser.add_argument("--input", required=True, metavar="FILE",
                              help="JSON file of inputs ('-' for standard input)")
-    eval_parser.add_argument("--version", metavar="V", help="model version (default: current)")
+    eval_parser.add_argument("--version", metavar="V",
+                             help="model version (default: the newest approved one)")
     _common(eval_parser)
     eval_parser.set_defaults(handler=evaluate)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from service.store import boundaries, diff_markdown, diff_report, regression, releases
+from service.store import boundaries, coverage, diff_markdown, diff_report, regression, releases
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -117,10 +117,17 @@ def _register_test(subparsers: Any) -> None:
         description="Run the test cases (decisions/MODEL/VERSION.tests.xml) of every published "
                     "version, or of MODEL, or of one VERSION, and check the release records "
                     "against the files. Failures are listed per case with expected and actual "
-                    "values. Exit status 1 when anything fails.")
+                    "values. With --coverage, also list every rule of every decision table "
+                    "and knowledge model, whether some case matched it, and the rules no "
+                    "case matches. Exit status 1 when a case fails, a version cannot run or "
+                    "a record does not match its file, and with --coverage also when some "
+                    "rule is matched by no case.")
     test.add_argument("model", metavar="MODEL", nargs="?", help="only this model")
     test.add_argument("version", metavar="VERSION", nargs="?", help="only this version")
     test.add_argument("--verbose", "-v", action="store_true", help="list passing cases too")
+    test.add_argument("--coverage", action="store_true",
+                      help="report which rules the test cases match; fail when one is never "
+                           "matched")
     _common(test)
     test.set_defaults(handler=run_tests)
 
@@ -174,9 +181,9 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_tests(args: argparse.Namespace) -> int:
-    """``tablerx test [MODEL [VERSION]]``."""
+    """``tablerx test [MODEL [VERSION]] [--coverage]``."""
     root = decisions_dir(args)
-    reports = regression.run_all(root, args.model, args.version)
+    reports = regression.run_all(root, args.model, args.version, with_coverage=args.coverage)
     if not reports:
         if args.model:
             what = f"{args.model} {args.version}" if args.version else args.model
@@ -184,13 +191,27 @@ def run_tests(args: argparse.Namespace) -> int:
         print(f"no published versions under {root}")
         return EXIT_OK
     print(regression.format_reports(reports, verbose=args.verbose))
+    uncovered = _print_coverage(reports) if args.coverage else 0
     problems = releases.verify(root)
     for problem in problems:
         print(f"FAIL record: {problem}")
     failed = sum(1 for report in reports if not report.ok)
     print(f"{len(reports) - failed}/{len(reports)} versions passed"
-          + (f", {len(problems)} record problems" if problems else ""))
-    return EXIT_FAILED if failed or problems else EXIT_OK
+          + (f", {len(problems)} record problems" if problems else "")
+          + (f", {uncovered} rules matched by no test case" if uncovered else ""))
+    return EXIT_FAILED if failed or problems or uncovered else EXIT_OK
+
+
+def _print_coverage(reports: list[regression.VersionReport]) -> int:
+    """Print each version's rule coverage; the number of rules no case matched."""
+    uncovered = 0
+    for report in reports:
+        if report.coverage is None:  # the version could not run: already reported
+            continue
+        title = f"{report.model_id} {report.version}"
+        print(coverage.format_coverage(title, report.coverage))
+        uncovered += len(report.coverage.unmatched)
+    return uncovered
 
 
 def list_versions(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from service.store.groupcommit import AuditUnavailable, GroupCommitWriter
+from service.store.groupcommit import GroupCommitWriter
 
 log = logging.getLogger("tablerx.audit")
 
@@ -38,6 +38,7 @@ EVALUATIONS = sa.Table(
     sa.Column("model_id", sa.String(200), nullable=False),
     sa.Column("model_version", sa.String(100)),
     sa.Column("model_hash", sa.String(64)),
+    sa.Column("model_status", sa.String(20)),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("http_status", sa.Integer, nullable=False),
     sa.Column("request_id", sa.String(200), nullable=False),
@@ -67,6 +68,7 @@ class AuditRecord:
     model_id: str
     model_version: str | None
     model_hash: str | None
+    model_status: str | None = None  # the version's release status: approved, draft, ...
     status: str  # one of STATUSES
     http_status: int
     request_id: str
@@ -135,17 +137,35 @@ def create_db_engine(url: str) -> Engine:
     return sa.create_engine(parsed)
 
 
+# Columns added after the table's first release: (name, SQL type), added to an older table.
+ADDED_COLUMNS = (("model_status", "VARCHAR(20)"),)
+
+
 def create_schema(engine: Engine, attempts: int = 5) -> None:
-    """Create the audit table if absent; tolerant of another process doing it at once."""
+    """Create the audit table if absent, or add the columns an older one lacks; tolerant
+    of another process doing it at once."""
     for attempt in range(attempts):
         try:
             METADATA.create_all(engine, checkfirst=True)
+            _add_columns(engine)
             return
         except (OperationalError, ProgrammingError, DBAPIError):
             # Two workers starting together both see no table; one CREATE loses the race.
             if attempt == attempts - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))
+
+
+def _add_columns(engine: Engine) -> None:
+    """Bring a table created by an earlier release up to date (rows keep their values;
+    the new columns are null for them)."""
+    present = {column["name"] for column in sa.inspect(engine).get_columns(EVALUATIONS.name)}
+    missing = [(name, kind) for name, kind in ADDED_COLUMNS if name not in present]
+    if missing:
+        with engine.begin() as connection:
+            for name, kind in missing:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {EVALUATIONS.name} ADD COLUMN {name} {kind}")
 
 
 def describe(engine: Engine) -> str:
@@ -243,9 +263,7 @@ class AuditLog:
         return fetch(self.engine, evaluation_id)
 
     def ping(self) -> None:
-        """Raise unless the database is reachable and the writer runs."""
-        if not self.writer.alive:
-            raise AuditUnavailable("the audit writer is not running")
+        """Raise unless the database is reachable (:attr:`writer` says whether it runs)."""
         ping(self.engine)
 
     @property

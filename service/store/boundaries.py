@@ -27,7 +27,8 @@ from service.dmn import model as dmn
 from service.feel import evaluate, nodes, parse_expression, parse_unary_tests
 from service.feel.errors import FeelEvalError, FeelSyntaxError
 from service.feel.values import Date
-from service.store.admission import InputDecl, declarations
+from service.store.admission import check_value
+from service.store.declarations import FieldSpec, field_specs
 
 InputSet = dict[str, Any]
 DEFAULT_LIMIT = 5000
@@ -187,7 +188,7 @@ def candidates(
     models: Sequence[dmn.Definitions], seeds: Sequence[Mapping[str, Any]] = ()
 ) -> dict[str, list[Any]]:
     """Input name -> its candidate values, over every input any of ``models`` declares."""
-    decls_by_model = [{d.name: d for d in declarations(defs)} for defs in models]
+    decls_by_model = [{d.name: d for d in field_specs(defs)} for defs in models]
     names: list[str] = []
     for decls in decls_by_model:
         names += [name for name in decls if name not in names]
@@ -202,7 +203,7 @@ def candidates(
     return {name: _admissible(name, found[name], decls_by_model) for name in names}
 
 
-def _from_declarations(decls: Mapping[str, InputDecl], found: dict[str, list[Any]]) -> None:
+def _from_declarations(decls: Mapping[str, FieldSpec], found: dict[str, list[Any]]) -> None:
     for name, decl in decls.items():
         values = found[name]
         if decl.base == "boolean":
@@ -217,7 +218,7 @@ def _from_declarations(decls: Mapping[str, InputDecl], found: dict[str, list[Any
 
 
 def _from_cells(
-    defs: dmn.Definitions, decls: Mapping[str, InputDecl], found: dict[str, list[Any]]
+    defs: dmn.Definitions, decls: Mapping[str, FieldSpec], found: dict[str, list[Any]]
 ) -> None:
     scope = sorted(decls)
     for read, cells in column_inputs(defs):
@@ -234,7 +235,7 @@ def _from_cells(
 
 
 def _admissible(
-    name: str, values: list[Any], decls_by_model: Sequence[Mapping[str, InputDecl]]
+    name: str, values: list[Any], decls_by_model: Sequence[Mapping[str, FieldSpec]]
 ) -> list[Any]:
     """The values some version accepts for this input, of its type, deduplicated, sorted."""
     decls = [decls[name] for decls in decls_by_model if name in decls]
@@ -245,17 +246,22 @@ def _admissible(
             continue
         if value is None or any(_fits(decl, value) for decl in decls):
             kept[key] = value
-    if any(decl.collection for decl in decls):
+    if any(decl.is_list for decl in decls):
         kept = _as_lists(kept, decls)
     return sorted(kept.values(), key=_sort_key)
 
 
-def _fits(decl: InputDecl, value: Any) -> bool:
+def _fits(decl: FieldSpec, value: Any) -> bool:
     if isinstance(value, list):
-        return decl.collection and _of_list_type(decl, value) and decl.admits(value)
-    if decl.collection:
+        return decl.is_list and _of_list_type(decl, value) and _admits(decl, value)
+    if decl.is_list:
         return _of_type(decl.base, value)  # an element: _as_lists makes and checks the lists
-    return _of_type(decl.base, value) and decl.admits(value)
+    return _of_type(decl.base, value) and _admits(decl, value)
+
+
+def _admits(decl: FieldSpec, value: Any) -> bool:
+    """True when the service would accept ``value`` for this input."""
+    return not check_value(decl, value, decl.name)[1]
 
 
 def _of_type(base: str | None, value: Any) -> bool:
@@ -265,7 +271,7 @@ def _of_type(base: str | None, value: Any) -> bool:
     return True if expected is None else isinstance(value, expected)
 
 
-def _as_lists(kept: dict[tuple[str, str], Any], decls: Sequence[InputDecl]) -> dict[Any, Any]:
+def _as_lists(kept: dict[tuple[str, str], Any], decls: Sequence[FieldSpec]) -> dict[Any, Any]:
     """For a collection input: the empty list, each element alone, and all elements."""
     elements = [v for v in kept.values() if v is not None and not isinstance(v, list)]
     lists: list[Any] = [v for v in kept.values() if isinstance(v, list) or v is None]
@@ -279,7 +285,7 @@ def _as_lists(kept: dict[tuple[str, str], Any], decls: Sequence[InputDecl]) -> d
     return result
 
 
-def _of_list_type(decl: InputDecl, value: list[Any]) -> bool:
+def _of_list_type(decl: FieldSpec, value: list[Any]) -> bool:
     return all(not isinstance(item, list) and _of_type(decl.base, item) for item in value)
 
 

@@ -1,9 +1,11 @@
 """Two loaded versions and input sets in, every input set they answer differently out.
 
-Each input set is answered by each version the way the service would answer it
-(:mod:`service.store.admission`): defaults filled in, the request refused when a required
-input is missing, a value is not allowed or a guard table matches, otherwise the response's
-outputs (the top-level decisions). Two answers differ when the refusals, an output's value
+Each input set is answered by each version the way the service would answer it, with the
+service's own validation (:mod:`service.store.admission`): defaults filled in, the request
+refused when a required input is missing, a value is not of its type or not allowed, or a
+guard table matches, otherwise the response's outputs (the top-level decisions). Unlike
+the service, every decision is evaluated even for a refused input set, so that the diff
+can show which decisions' values differ. Two answers differ when the refusals, an output's value
 (type included, numbers within 1e-8, as the test cases compare) or the table defects met
 differ. For each difference both answers are kept, with the rules responsible on each
 side: among the decisions whose values differ, the rules that matched in one version only,
@@ -21,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.dmn import model as dmn
-from service.store import admission, boundaries
+from service.store import boundaries
+from service.store.admission import Admission
+from service.store.coverage import all_tables
 from service.store.diff_structural import StructuralDiff
 from service.store.diff_tables import rule_ref
 from service.store.versions import ModelVersion
@@ -84,21 +88,18 @@ class Responder:
         defs = version.definitions
         self.version = version.version
         self.model = version.compiled
-        self.decls = admission.declarations(defs)
-        self.names = {decl.name for decl in self.decls}
-        self.guards = admission.guard_decisions(defs)
-        self.top_level = admission.top_level_decisions(defs)
+        self.admission = Admission.of(defs)
+        self.names = set(self.admission.names)
+        self.guards = list(self.admission.guards)
+        self.top_level = list(self.admission.top_level)
         self.rules = _rule_index(defs)
 
     def answer(self, inputs: Mapping[str, Any]) -> Answer:
         """The answer to one input set (inputs this version does not declare are ignored)."""
-        values = admission.with_defaults(
-            self.decls, {k: v for k, v in inputs.items() if k in self.names}
-        )
-        found = admission.problems(self.decls, values)
-        result = self.model.evaluate(admission.passed_on(values, found))
+        validated = self.admission.validate({k: v for k, v in inputs.items() if k in self.names})
+        result = self.model.evaluate(validated.values)
         answer = Answer(values=dict(result.values))
-        answer.refused = admission.refusals(found, result.values, self.guards)
+        answer.refused = [p.text for p in self.admission.refusals(validated, result.tables)]
         if not answer.refused:
             answer.outputs = {name: result.values.get(name) for name in self.top_level}
         answer.defects = [f"{error.decision}: {error.code}" for error in result.errors]
@@ -113,14 +114,11 @@ class Responder:
 def _rule_index(defs: dmn.Definitions) -> dict[str, tuple[str, str | None]]:
     """DMN rule id -> (the id clinicians see, the row's cell)."""
     index = {}
-    tables = [d.expression for d in defs.decisions]
-    tables += [b.logic.body for b in defs.business_knowledge_models if b.logic is not None]
-    for table in tables:
-        if isinstance(table, dmn.DecisionTable):
-            for position, rule in enumerate(table.rules, 1):
-                ref = rule_ref(rule, position)
-                if rule.id:
-                    index[rule.id] = (ref.rule, ref.cell)
+    for ref in all_tables(defs):
+        for position, rule in enumerate(ref.table.rules, 1):
+            if rule.id:
+                found = rule_ref(rule, position)
+                index[rule.id] = (found.rule, found.cell)
     return index
 
 
@@ -198,7 +196,7 @@ def compare_answers(
     sources: Mapping[int, str] | None = None, changed: ChangedRules | None = None,
 ) -> BehaviourDiff:
     """Run every input set through both versions; keep the ones answered differently."""
-    names = [d.name for d in old.decls] + [d.name for d in new.decls if d.name not in old.names]
+    names = old.admission.names + [n for n in new.admission.names if n not in old.names]
     report = BehaviourDiff(input_names=names)
     for index, inputs in enumerate(input_sets):
         report.cases += 1

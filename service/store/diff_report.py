@@ -93,16 +93,19 @@ def diff_published(
 
 
 def diff_loaded(decisions_dir: Path, old: ModelVersion, new: ModelVersion,
-                limit: int = boundaries.DEFAULT_LIMIT) -> VersionDiff:
+                limit: int = boundaries.DEFAULT_LIMIT,
+                statuses: tuple[str, str] | None = None) -> VersionDiff:
     """Diff two versions already loaded (the service's catalogue holds them), reading their
-    test cases and release status from ``decisions_dir``. Published versions never change,
-    so a caller may cache the result by the two hashes."""
-    book = releases.read_book(decisions_dir, old.model_id)
+    test cases from ``decisions_dir`` and, unless ``statuses`` gives them, their release
+    status. Published versions never change, so a caller may cache the result by the two
+    hashes (and the limit)."""
     cases = []
     for version in (old, new):
         tests = regression.tests_path(decisions_dir, version.model_id, version.version)
         cases.append(regression.load_cases(tests) if tests.is_file() else [])
-    statuses = (book.status(old.version, old.sha256), book.status(new.version, new.sha256))
+    if statuses is None:
+        book = releases.read_book(decisions_dir, old.model_id)
+        statuses = (book.status(old.version, old.sha256), book.status(new.version, new.sha256))
     return compare_versions(old, new, cases[0], cases[1], statuses, limit)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.dmn import model as dmn
-from service.store.admission import type_chain
+from service.store.declarations import type_chain
 from service.store.diff_tables import (
     Change,
     ColumnChange,

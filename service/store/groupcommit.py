@@ -10,8 +10,12 @@ Under light load a round holds one request; under heavy load rounds grow by them
 
 The writer acknowledges in order, so one "committed up to N" frame releases every
 request up to N at once. If the database refuses a request's rows, that request alone
-gets :class:`AuditUnavailable` (the API answers 503, never an unrecorded 200); if the
-writer process dies, every waiting request does.
+gets :class:`AuditUnavailable` (the API answers 503, never an unrecorded 200). If the
+writer process dies, every request whose rows it has not acknowledged gets
+:class:`AuditUnavailable` (their rows may or may not have been committed: a 503 can have
+a record, a 200 never lacks one), and the writer is started again, after 0.1 s, then
+with the delay doubling up to 5 s while it keeps dying young; meanwhile writes are
+refused at once and :attr:`GroupCommitWriter.alive` is False (``/health`` not ready).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import contextlib
 import logging
 import struct
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +39,7 @@ log = logging.getLogger("tablerx.audit")
 FRAME_IN = struct.Struct(">IQ")
 FRAME_OUT = struct.Struct(">BQId")
 ACK, NACK = 0, 1
+HEALTHY_RUN = 30.0  # seconds a writer must run for its restart delay to start over
 
 
 def encode_rows(seq: int, rows: list[dict[str, Any]]) -> bytes:
@@ -81,36 +87,57 @@ class WriterStats:
 class GroupCommitWriter:
     """The client side of the audit writer process (one per service worker)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, first_delay: float = 0.1, max_delay: float = 5.0) -> None:
         self._url = url
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._restarter: asyncio.Task[None] | None = None
         self._pending: dict[int, asyncio.Future[None]] = {}  # sequence order
         self._outbox: list[bytes] = []
         self._seq = 0
         self._closed = True
+        self._stopping = False
+        self._first_delay, self._max_delay = first_delay, max_delay
+        self._delay = first_delay
+        self._started_at = 0.0
+        self.restarts = 0  # times the writer was started again after it died
+        self.last_exit: int | None = None  # exit status of the writer that died last
         self.stats = WriterStats()
 
     # --- life cycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Start the writer process; return once it has opened the database."""
-        self._process = await asyncio.create_subprocess_exec(
+        self._stopping = False
+        await self._spawn()
+
+    async def _spawn(self) -> None:
+        process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "service.store.writer", self._url,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )
-        assert self._process.stdout is not None
+        assert process.stdout is not None
         try:
-            await self._process.stdout.readexactly(FRAME_OUT.size)  # the ready frame
+            await process.stdout.readexactly(FRAME_OUT.size)  # the ready frame
         except asyncio.IncompleteReadError:
-            code = await self._process.wait()
+            code = await process.wait()
             raise AuditUnavailable(f"the audit writer could not start (exit {code})") from None
+        except asyncio.CancelledError:  # stopped while starting: leave no writer behind
+            process.kill()
+            raise
+        self._process = process
         self._closed = False
-        self._reader = asyncio.create_task(self._read_acks())
+        self._started_at = time.monotonic()
+        self._reader = asyncio.create_task(self._read_acks(process))
 
     async def stop(self, timeout: float = 30.0) -> None:
-        """Let the writer commit what it has received, then end it."""
+        """Let the writer commit what it has received, then end it (no restart)."""
+        self._stopping = True
         self._closed = True
+        if self._restarter is not None:
+            self._restarter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._restarter
         if self._process is None:
             return
         if self._process.stdin is not None:
@@ -131,12 +158,56 @@ class GroupCommitWriter:
             not self._closed and self._process is not None and self._process.returncode is None
         )
 
+    @property
+    def state(self) -> str:
+        """``running``, ``restarting`` (it died; a new one is on its way) or ``stopped``."""
+        if self.alive:
+            return "running"
+        return "stopped" if self._stopping or self._process is None else "restarting"
+
+    @property
+    def pid(self) -> int | None:
+        """The writer process's id while it runs."""
+        return self._process.pid if self.alive and self._process is not None else None
+
+    async def _died(self, process: asyncio.subprocess.Process) -> None:
+        """The writer ended on its own: fail what it did not acknowledge, start another."""
+        self._closed = True
+        self._fail_all("the audit writer stopped before acknowledging the record")
+        if process.stdin is not None:
+            process.stdin.close()
+        self.last_exit = await process.wait()
+        if self._stopping:
+            return
+        lived = time.monotonic() - self._started_at
+        if lived > HEALTHY_RUN:  # it ran a good while: a new failure, not a crash loop
+            self._delay = self._first_delay
+        log.error("the audit writer exited with status %s; starting it again in %.1f s",
+                  self.last_exit, self._delay)
+        self._restarter = asyncio.create_task(self._restart())
+
+    async def _restart(self) -> None:
+        try:
+            while not self._stopping:
+                await asyncio.sleep(self._delay)
+                self._delay = min(self._delay * 2, self._max_delay)
+                try:
+                    await self._spawn()
+                except (AuditUnavailable, OSError) as exc:
+                    log.error("%s; trying again in %.1f s", exc, self._delay)
+                    continue
+                self.restarts += 1
+                log.warning("the audit writer runs again (pid %s)", self.pid)
+                return
+        finally:
+            self._restarter = None
+
     # --- writing ----------------------------------------------------------------------------
 
     async def write(self, rows: Rows) -> None:
         """Return once ``rows`` are committed; raise :class:`AuditUnavailable` if they cannot be."""
         if not self.alive:
-            raise AuditUnavailable("the audit writer is not running")
+            raise AuditUnavailable(f"the audit writer is not running ({self.state})")
         assert self._process is not None and self._process.stdin is not None
         self._seq += 1
         loop = asyncio.get_running_loop()
@@ -155,9 +226,9 @@ class GroupCommitWriter:
         if self._process is not None and self._process.stdin is not None and frames:
             self._process.stdin.write(b"".join(frames))
 
-    async def _read_acks(self) -> None:
-        assert self._process is not None and self._process.stdout is not None
-        stdout = self._process.stdout
+    async def _read_acks(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        stdout = process.stdout
         try:
             while True:
                 kind, seq, rows, seconds = FRAME_OUT.unpack(
@@ -168,10 +239,12 @@ class GroupCommitWriter:
                 elif kind == ACK:
                     self._committed(seq, rows, seconds)
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            self._closed = True
-            self._fail_all("the audit writer stopped")
+            pass  # the writer ended (or was killed)
+        except Exception:  # a garbled frame: this writer cannot be trusted any more
+            log.exception("reading the audit writer's acknowledgements failed")
+            process.kill()
+        if process is self._process:
+            await self._died(process)
 
     def _committed(self, upto: int, rows: int, seconds: float) -> None:
         if rows:
@@ -195,6 +268,7 @@ class GroupCommitWriter:
 
     def _fail_all(self, reason: str) -> None:
         pending, self._pending = self._pending, {}
+        self._outbox = []  # frames for a writer that is gone; their requests fail below
         for waiter in pending.values():
             if not waiter.done():
                 waiter.set_exception(AuditUnavailable(reason))

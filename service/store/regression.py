@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from service.store import admission
+from service.store.coverage import Coverage, MatchKey, match_keys, rule_coverage
+from service.store.declarations import DeclarationError, FieldSpec, field_specs
 from service.store.versions import MODEL_ID, ModelVersion, load_version, version_key
 from service.tck.compare import compare, describe
 from service.tck.reader import TckFormatError, TestCase, read_test_file
@@ -40,13 +42,15 @@ class Mismatch:
 
 @dataclass(frozen=True, slots=True)
 class CaseOutcome:
-    """One test case's outcome; ``message`` explains an error or lists the engine's defects."""
+    """One test case's outcome; ``message`` explains an error or lists the engine's defects;
+    ``matched`` names the rules that made some table's result (for rule coverage)."""
 
     case_id: str
     description: str
     status: str  # PASSED, FAILED or ERROR
     mismatches: tuple[Mismatch, ...] = ()
     message: str = ""
+    matched: frozenset[MatchKey] = frozenset()
 
 
 @dataclass(slots=True)
@@ -65,6 +69,7 @@ class VersionReport:
     has_tests: bool = True
     cases: list[CaseOutcome] = field(default_factory=list)
     problem: str | None = None
+    coverage: Coverage | None = None  # set by run_version(..., with_coverage=True)
 
     def count(self, status: str) -> int:
         """How many cases ended with ``status``."""
@@ -125,18 +130,22 @@ def load_cases(path: Path) -> list[TestCase]:
 
 
 def run_all(
-    decisions_dir: Path, model_id: str | None = None, version: str | None = None
+    decisions_dir: Path, model_id: str | None = None, version: str | None = None,
+    with_coverage: bool = False,
 ) -> list[VersionReport]:
     """Run the tests of every published version (or of one model, or one version)."""
     return [
-        run_version(decisions_dir, model, found)
+        run_version(decisions_dir, model, found, with_coverage)
         for model, found in published(decisions_dir, model_id)
         if version in (None, found)
     ]
 
 
-def run_version(decisions_dir: Path, model_id: str, version: str) -> VersionReport:
-    """Load one published version and run its own test cases."""
+def run_version(
+    decisions_dir: Path, model_id: str, version: str, with_coverage: bool = False
+) -> VersionReport:
+    """Load one published version and run its own test cases; with ``with_coverage``,
+    also work out which rules the cases matched (:mod:`service.store.coverage`)."""
     report = VersionReport(model_id, version, tests_path(decisions_dir, model_id, version))
     path = dmn_path(decisions_dir, model_id, version)
     if not path.is_file():
@@ -156,20 +165,28 @@ def run_version(decisions_dir: Path, model_id: str, version: str) -> VersionRepo
     except (TckFormatError, OSError) as exc:
         report.problem = f"the test file cannot be read: {_first_line(exc)}"
         return report
-    report.cases = run_cases(loaded, cases)
+    try:
+        report.cases = run_cases(loaded, cases)
+    except DeclarationError as exc:
+        report.problem = f"the input declarations cannot be read: {_first_line(exc)}"
+        return report
+    if with_coverage:
+        runs = [(case.case_id, case.matched) for case in report.cases]
+        report.coverage = rule_coverage(loaded.definitions, runs)
     return report
 
 
 def run_cases(version: ModelVersion, cases: Iterable[TestCase]) -> list[CaseOutcome]:
-    """Run test cases on a loaded version, each on its own (one error stops nothing)."""
-    decls = admission.declarations(version.definitions)
-    return [run_case(version.compiled, decls, case) for case in cases]
+    """Run test cases on a loaded version, each on its own (one error stops nothing);
+    raise DeclarationError when the version's input declarations cannot be read."""
+    specs = field_specs(version.definitions)
+    return [run_case(version.compiled, specs, case) for case in cases]
 
 
-def run_case(model: Any, decls: list[admission.InputDecl], case: TestCase) -> CaseOutcome:
+def run_case(model: Any, specs: list[FieldSpec], case: TestCase) -> CaseOutcome:
     """One case: inputs with defaults in, every result node compared."""
     try:
-        inputs = admission.with_defaults(decls, case_inputs(model, case))
+        inputs = admission.with_defaults(specs, case_inputs(model, case))
         if case.type == "decisionService" and case.invocable_name:
             result = model.invoke_service(case.invocable_name, inputs)
         else:
@@ -184,7 +201,8 @@ def run_case(model: Any, decls: list[admission.InputDecl], case: TestCase) -> Ca
             mismatches.append(Mismatch(node.name, node.expected, actual, detail))
     defects = "; ".join(f"{e.decision}: {e.code}: {e.message}" for e in result.errors)
     status = FAILED if mismatches else PASSED
-    return CaseOutcome(case.id, case.description, status, tuple(mismatches), defects)
+    matched = frozenset(match_keys(result.tables))
+    return CaseOutcome(case.id, case.description, status, tuple(mismatches), defects, matched)
 
 
 def _first_line(exc: BaseException) -> str:

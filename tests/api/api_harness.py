@@ -85,12 +85,14 @@ def free_port() -> int:
         return port
 
 
-def serve_command(port: int, decisions: Path, database: str, workers: int = 1) -> list[str]:
+def serve_command(
+    port: int, decisions: Path, database: str, workers: int = 1, extra: tuple[str, ...] = ()
+) -> list[str]:
     """The ``tablerx serve`` command line, run with this test's Python."""
     return [
         sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())",
         "serve", "--host", "127.0.0.1", "--port", str(port), "--decisions", str(decisions),
-        "--database", database, "--workers", str(workers), "--log-level", "warning",
+        "--database", database, "--workers", str(workers), "--log-level", "warning", *extra,
     ]
 
 
@@ -107,11 +109,14 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
 class Server:
     """A ``tablerx serve`` subprocess on loopback."""
 
-    def __init__(self, decisions: Path, database: str, log: Path, workers: int = 1) -> None:
+    def __init__(self, decisions: Path, database: str, log: Path, workers: int = 1,
+                 extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
         self.decisions = decisions
         self.database = database
         self.log = log
         self.workers = workers
+        self.extra = extra  # more ``tablerx serve`` options, e.g. ("--drafts",)
+        self.env = env or {}
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -121,10 +126,10 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the server and wait until /health says it is ready."""
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                serve_command(self.port, self.decisions, self.database, self.workers),
+                serve_command(self.port, self.decisions, self.database, self.workers, self.extra),
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: SIGKILL reaches the workers
             )

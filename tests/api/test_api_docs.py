@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.api.errors import CODES
+from service.api.errors import CODES, VERSION_WARNINGS
 from service.api.metrics import Metrics
 from service.api.state import Settings
 from service.cli import build_parser
@@ -19,6 +19,11 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encodi
 
 @pytest.mark.parametrize("code", sorted(set(CODES) | set(DECISION_ERROR_CODES)))
 def test_error_code_is_documented(code: str) -> None:
+    assert f"`{code}`" in DOC
+
+
+@pytest.mark.parametrize("code", sorted(VERSION_WARNINGS.values()))
+def test_version_warning_code_is_documented(code: str) -> None:
     assert f"`{code}`" in DOC
 
 
@@ -47,5 +52,5 @@ def test_metrics_are_documented() -> None:
     names = set(re.findall(r"^# TYPE (\S+)", metrics.render(), re.MULTILINE))
     names |= {"tablerx_audit_commits_total", "tablerx_audit_records_total",
               "tablerx_audit_failed_total", "tablerx_audit_largest_commit",
-              "tablerx_audit_commit_seconds_total"}
+              "tablerx_audit_commit_seconds_total", "tablerx_audit_writer_restarts_total"}
     assert all(f"`{name}`" in DOC for name in names), names

@@ -100,3 +100,73 @@ def test_help_lists_serve_and_eval(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert "serve" in out and "eval" in out
+
+
+def _unapproved(tmp_path: Path) -> str:
+    """The test model without its release record: every version a draft."""
+    folder = tmp_path / "decisions" / "triage-demo"
+    folder.mkdir(parents=True)
+    for path in (MODELS / "triage-demo").glob("*.dmn"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return str(folder.parent)
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "status", "marked"),
+    [
+        ((), {}, 1, None),
+        (("--drafts",), {}, 0, "draft"),
+        ((), {"TABLERX_DRAFTS": "yes"}, 0, "draft"),
+        (("--version", "0.9.0"), {}, 0, "draft"),
+    ],
+)
+def test_eval_of_a_model_without_an_approved_version(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    database: str, options: tuple[str, ...], env: dict[str, str], status: int,
+    marked: str | None,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out, _ = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID),
+                       "--decisions", _unapproved(tmp_path), "--database", database, *options)
+    answer = json.loads(out)
+    assert code == status
+    if marked is None:
+        assert answer["errors"][0]["code"] == "NO_APPROVED_VERSION"
+    else:
+        assert answer["model"]["status"] == marked
+        assert answer["warnings"][0]["code"] == "DRAFT_VERSION"
+
+
+def test_a_bad_drafts_setting_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TABLERX_DRAFTS", "maybe")
+    code, _, err = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID))
+    assert code == 2 and "TABLERX_DRAFTS='maybe'" in err
+
+
+def test_serve_says_which_version_answers(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    import os
+
+    import uvicorn
+
+    from service.api.state import Settings
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)  # check the start-up only
+    for name in Settings().to_env():  # serve() exports its settings for the workers:
+        monkeypatch.setenv(name, "")  # undone after the test
+        monkeypatch.delenv(name)
+    decisions = _unapproved(tmp_path)
+    database = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    code, _, err = run(capsys, "serve", "--decisions", decisions, "--database", database)
+    assert code == 0
+    assert "triage-demo: no approved version; requests must name one" in err
+    assert "or run with --drafts" in err
+    monkeypatch.delenv("TABLERX_DRAFTS")
+    code, _, err = run(capsys, "serve", "--drafts", "--decisions", decisions,
+                       "--database", database)
+    assert "triage-demo: 1.0.0, draft (answers are marked as such)" in err
+    assert os.environ["TABLERX_DRAFTS"] == "1"  # what the workers read

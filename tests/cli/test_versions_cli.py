@@ -171,3 +171,25 @@ def test_decisions_folder_from_the_environment(capsys: pytest.CaptureFixture[str
     monkeypatch.setenv("TABLERX_DECISIONS", str(root))
     status, out, _ = run(capsys, "versions", MODEL)
     assert status == 0 and "pathway-demo  1.1.0  draft" in out
+
+
+def test_test_coverage_lists_every_rule_and_fails_on_unmatched_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = tmp_path / "decisions"
+    rm.publish(root, rm.pathway("1.0.0"))
+    status, out, _ = run(capsys, "test", MODEL, "--decisions", str(root))
+    assert status == 0  # without --coverage, passing cases are enough
+    status, out, _ = run(capsys, "test", MODEL, "--coverage", "--decisions", str(root))
+    assert status == 1
+    assert "coverage pathway-demo 1.0.0: 7/9 rules matched by a test case (2 never)" in out
+    assert "    treatment rule R5 ('T2 Treatment'!A9)" in out
+    assert out.rstrip().endswith("1/1 versions passed, 2 rules matched by no test case")
+    refusal = [{"code": "LVEF_REQUIRED", "message": "LVEF is needed before anti-HER2 therapy",
+                "field": "lvef"}]
+    more: list[rm.Case] = [
+        ("TC5", {"ecog": rm.D(0), "her2": "positive"}, {"Request validation": refusal}),
+        ("TC6", {"ecog": rm.D(3), "her2": "low"}, {"treatment": "best supportive care"})]
+    rm.publish(root, rm.pathway("1.1.0"), [*rm.CASES, *more])
+    status, out, _ = run(capsys, "test", MODEL, "1.1.0", "--coverage", "--decisions", str(root))
+    assert status == 0 and "9/9 rules matched by a test case" in out

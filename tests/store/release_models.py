@@ -168,6 +168,16 @@ def _value(value: Any) -> str:
     return f'<value xsi:type="xsd:string">{escape(str(value))}</value>'
 
 
+def _node(value: Any) -> str:
+    """A value as the content of a TCK ``expected``, ``item`` or ``component`` element."""
+    if isinstance(value, list):
+        return "<list>" + "".join(f"<item>{_node(item)}</item>" for item in value) + "</list>"
+    if isinstance(value, dict):
+        return "".join(f"<component name={quoteattr(k)}>{_node(v)}</component>"
+                       for k, v in value.items())
+    return _value(value)
+
+
 def tests_xml(model_file: str, cases: Sequence[Case]) -> bytes:
     """Test cases in the DMN TCK format."""
     lines = [
@@ -182,7 +192,7 @@ def tests_xml(model_file: str, cases: Sequence[Case]) -> bytes:
         for name, value in inputs.items():
             lines.append(f"    <inputNode name={quoteattr(name)}>{_value(value)}</inputNode>")
         for name, value in expected.items():
-            lines.append(f"    <resultNode name={quoteattr(name)}><expected>{_value(value)}"
+            lines.append(f"    <resultNode name={quoteattr(name)}><expected>{_node(value)}"
                          "</expected></resultNode>")
         lines.append("  </testCase>")
     lines.append("</testCases>")

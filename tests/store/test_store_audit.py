@@ -143,3 +143,30 @@ def test_default_url_is_under_var(tmp_path: Path) -> None:
 def test_created_at_is_utc() -> None:
     assert utc_now().tzinfo == UTC
     assert isinstance(utc_now(), datetime)
+
+
+def test_a_table_from_an_earlier_release_gets_the_new_columns(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    old = sa.Table("evaluations", sa.MetaData(),
+                   *(sa.Column(c.name, c.type, primary_key=c.primary_key,
+                               nullable=c.nullable) for c in EVALUATIONS.columns
+                     if c.name != "model_status"))
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE IF EXISTS {EVALUATIONS.name}"))
+        old.create(engine)
+        earlier = record()
+        with engine.begin() as connection:
+            row = {k: v for k, v in earlier.row().items() if k != "model_status"}
+            connection.execute(old.insert(), [row])
+        log = Sync(database_url)  # the writer brings the table up to date as it starts
+        try:
+            log.write([record(model_status="draft")])
+            columns = {c["name"] for c in sa.inspect(engine).get_columns(EVALUATIONS.name)}
+            found = log.log.get(earlier.id)
+        finally:
+            log.close()
+    finally:
+        engine.dispose()
+    assert "model_status" in columns
+    assert found is not None and found.model_status is None and found.inputs == earlier.inputs

@@ -1,4 +1,5 @@
-"""Group commit through the writer process: stored before acknowledged, rounds, refusals."""
+"""Group commit through the writer process: stored before acknowledged, rounds, refusals,
+and a writer that dies: its unacknowledged requests fail, and it is started again."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ def row(record_id: str | None = None) -> dict[str, Any]:
     ).row()
 
 
-def run(url: str, body: Callable[[GroupCommitWriter], Coroutine[Any, Any, Any]]) -> Any:
+def run(url: str, body: Callable[[GroupCommitWriter], Coroutine[Any, Any, Any]],
+        **options: float) -> Any:
     async def main() -> Any:
-        writer = GroupCommitWriter(url)
+        writer = GroupCommitWriter(url, **options)
         await writer.start()
         try:
             return await body(writer)
@@ -96,18 +98,77 @@ def test_a_refused_record_fails_only_its_own_request(url: str) -> None:
     assert run(url, body) == ["stored", "refused", "stored"]
 
 
+async def kill_with_waiters(writer: GroupCommitWriter, ids: list[str]) -> list[str]:
+    """Freeze the writer, hand it ``ids`` (they wait: nobody reads them), then SIGKILL it;
+    what each waiting write ended with."""
+    assert writer._process is not None
+    pid = writer._process.pid
+    os.kill(pid, signal.SIGSTOP)
+
+    async def one(record_id: str) -> str:
+        try:
+            await writer.write([row(record_id)])
+        except AuditUnavailable:
+            return "unavailable"
+        return "stored"
+
+    waiting = [asyncio.ensure_future(one(i)) for i in ids]
+    await asyncio.sleep(0.2)
+    assert not any(task.done() for task in waiting)  # no acknowledgement, no answer
+    os.kill(pid, signal.SIGKILL)
+    return list(await asyncio.gather(*waiting))
+
+
 def test_a_dead_writer_fails_waiting_and_later_requests(url: str) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+
     async def body(writer: GroupCommitWriter) -> None:
         await writer.write([row()])
-        assert writer._process is not None
-        os.kill(writer._process.pid, signal.SIGKILL)
-        await writer._process.wait()
-        await asyncio.sleep(0.1)  # the reader notices the closed pipe
-        assert not writer.alive
-        with pytest.raises(AuditUnavailable):
-            await writer.write([row()])
+        assert await kill_with_waiters(writer, ids) == ["unavailable"] * 5
+        assert not writer.alive and writer.state == "restarting" and writer.pid is None
+        for _ in range(600):  # the exit status is collected right after
+            if writer.last_exit is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert writer.last_exit == -signal.SIGKILL
+        with pytest.raises(AuditUnavailable, match="restarting"):
+            await writer.write([row()])  # refused at once while it is down
 
-    run(url, body)
+    run(url, body, first_delay=60.0)
+    assert stored(url, ids) == 0
+
+
+def test_a_dead_writer_is_started_again(url: str) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    later = row()
+
+    async def body(writer: GroupCommitWriter) -> tuple[int | None, int | None]:
+        before = writer.pid
+        assert writer.restarts == 0
+        assert await kill_with_waiters(writer, ids) == ["unavailable"] * 3
+        for _ in range(600):  # it restarts after first_delay; wait up to a minute
+            if writer.alive:
+                break
+            await asyncio.sleep(0.1)
+        await writer.write([later])  # stored by the new writer
+        assert writer.restarts == 1 and writer.state == "running"
+        return before, writer.pid
+
+    old_pid, new_pid = run(url, body, first_delay=0.05)
+    assert old_pid != new_pid and new_pid is not None
+    assert stored(url, [later["id"]]) == 1
+    assert stored(url, ids) == 0
+
+
+def test_stop_does_not_restart(url: str) -> None:
+    async def main() -> str:
+        writer = GroupCommitWriter(url, first_delay=0.01)
+        await writer.start()
+        await writer.stop()
+        await asyncio.sleep(0.1)
+        return writer.state
+
+    assert asyncio.run(main()) == "stopped"
 
 
 def test_an_unusable_database_is_reported_at_start(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""decisions/<model-id>/<version>.dmn -> the catalogue: hashes, ordering, defaults, refusals."""
+"""decisions/<model-id>/<version>.dmn + releases.json -> the catalogue: hashes, ordering, status,
+default versions, refusals."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from service.store.versions import (
+from service.store import releases
+from service.store.catalogue import (
     CatalogueError,
     ModelNotFound,
+    NoApprovedVersion,
     VersionNotFound,
     load_catalogue,
-    version_key,
 )
+from service.store.versions import version_key
 
 MODELS = Path(__file__).resolve().parents[1] / "api" / "models"
 DEMO = MODELS / "triage-demo" / "1.0.0.dmn"
@@ -28,7 +31,8 @@ def test_loads_every_version_with_its_hash() -> None:
     assert newest.version == "1.0.0"
     assert newest.sha256 == hashlib.sha256(DEMO.read_bytes()).hexdigest()
     assert newest.content == DEMO.read_bytes()
-    assert newest.status == "draft"
+    assert newest.status == "approved"  # the release record decides ...
+    assert newest.workbook_status == "draft"  # ... not what the workbook says
     assert newest.metadata["effective_date"] == "2025-01-01"
     assert newest.title == "Triage demo"
     assert catalogue.get("triage-demo", "0.9.0").status == "retired"
@@ -58,12 +62,77 @@ def copy_demo(root: Path, model_id: str, version: str) -> Path:
     return target
 
 
-def test_newest_is_the_default_by_semantic_order(tmp_path: Path) -> None:
-    for version in ("1.0.0", "1.0.0-rc1"):
+def publish(root: Path, *versions: str) -> None:
+    """The demo model published as ``versions`` under ``root`` (no release record)."""
+    for version in versions:
         text = DEMO.read_text(encoding="utf-8").replace('value="1.0.0"', f'value="{version}"')
-        (tmp_path / "triage-demo").mkdir(exist_ok=True)
-        (tmp_path / "triage-demo" / f"{version}.dmn").write_text(text, encoding="utf-8")
+        (root / "triage-demo").mkdir(exist_ok=True)
+        (root / "triage-demo" / f"{version}.dmn").write_text(text, encoding="utf-8")
+
+
+def record(root: Path, version: str, *steps: str) -> None:
+    """Record lifecycle steps ("submit", "approve", "retire") of a published version."""
+    book = releases.read_book(root, "triage-demo")
+    sha = releases.file_hash(root / "triage-demo" / f"{version}.dmn")
+    release = book.releases.setdefault(version, releases.Release(version, sha))
+    for action in steps:
+        target = releases.TRANSITIONS[action][1]
+        release.history.append(releases.Event(action, target, action, "2025-01-01T00:00:00Z", sha))
+    releases.write_book(book)
+
+
+def test_newest_approved_is_the_default_by_semantic_order(tmp_path: Path) -> None:
+    publish(tmp_path, "1.0.0", "1.0.0-rc1")
+    for version in ("1.0.0", "1.0.0-rc1"):
+        record(tmp_path, version, "submit", "approve")
     assert load_catalogue(tmp_path).get("triage-demo").version == "1.0.0"
+
+
+# (steps per version 0.1.0, 0.2.0, 0.3.0) -> default without and with --drafts
+DEFAULTS = [
+    ((["submit", "approve"], [], []), "0.1.0", "0.3.0"),
+    ((["submit", "approve"], ["submit", "approve"], ["submit"]), "0.2.0", "0.3.0"),
+    ((["submit", "approve"], ["submit", "approve", "retire"], ["retire"]), "0.1.0", "0.1.0"),
+    (([], [], []), None, "0.3.0"),
+    (([], [], ["retire"]), None, "0.2.0"),
+    ((["retire"], ["retire"], ["retire"]), None, None),
+]
+
+
+@pytest.mark.parametrize(("steps", "default", "with_drafts"), DEFAULTS)
+def test_default_version_from_the_release_record(
+    tmp_path: Path, steps: tuple[list[str], ...], default: str | None, with_drafts: str | None
+) -> None:
+    versions = ("0.1.0", "0.2.0", "0.3.0")
+    publish(tmp_path, *versions)
+    for version, actions in zip(versions, steps, strict=True):
+        if actions:
+            record(tmp_path, version, *actions)
+    for drafts, expected in ((False, default), (True, with_drafts)):
+        entry = load_catalogue(tmp_path, drafts=drafts).entry("triage-demo")
+        found = entry.default()
+        assert (found.version if found else None) == expected, drafts
+        if expected is None:
+            with pytest.raises(NoApprovedVersion):
+                entry.get()
+        assert entry.get("0.1.0").version == "0.1.0"  # a named version always answers
+
+
+def test_a_record_for_other_content_counts_as_a_draft(tmp_path: Path) -> None:
+    publish(tmp_path, "1.0.0")
+    record(tmp_path, "1.0.0", "submit", "approve")
+    path = tmp_path / "triage-demo" / "1.0.0.dmn"
+    path.write_bytes(path.read_bytes() + b"\n")  # a published file must never change
+    entry = load_catalogue(tmp_path).entry("triage-demo")
+    assert entry.get("1.0.0").status == "draft" and entry.default() is None
+
+
+def test_an_unreadable_record_stops_the_start_up(tmp_path: Path) -> None:
+    publish(tmp_path, "1.0.0")
+    (tmp_path / "triage-demo" / "releases.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    assert "releases.json" in caught.value.problems[0]
 
 
 def test_every_broken_file_is_reported_together(tmp_path: Path) -> None:
