@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.store import admission
+from service.store import admission, refusals
 from service.store.coverage import Coverage, MatchKey, match_keys, rule_coverage
 from service.store.declarations import DeclarationError, FieldSpec, field_specs
 from service.store.versions import MODEL_ID, ModelVersion, load_version, version_key
@@ -180,7 +180,14 @@ def run_cases(version: ModelVersion, cases: Iterable[TestCase]) -> list[CaseOutc
     """Run test cases on a loaded version, each on its own (one error stops nothing);
     raise DeclarationError when the version's input declarations cannot be read."""
     specs = field_specs(version.definitions)
-    return [run_case(version.compiled, specs, case) for case in cases]
+    contract = admission.Admission.of(version.definitions)
+    outcomes = []
+    for case in cases:
+        if refusals.refusal_node(case) is not None:
+            outcomes.append(run_refusal_case(version.compiled, contract, case))
+        else:
+            outcomes.append(run_case(version.compiled, specs, case))
+    return outcomes
 
 
 def run_case(model: Any, specs: list[FieldSpec], case: TestCase) -> CaseOutcome:
@@ -203,6 +210,26 @@ def run_case(model: Any, specs: list[FieldSpec], case: TestCase) -> CaseOutcome:
     status = FAILED if mismatches else PASSED
     matched = frozenset(match_keys(result.tables))
     return CaseOutcome(case.id, case.description, status, tuple(mismatches), defects, matched)
+
+
+def run_refusal_case(model: Any, contract: admission.Admission, case: TestCase) -> CaseOutcome:
+    """A case expecting a refusal: the request is validated and guarded as the service does
+    it, and the problems found must match the expected ``tablerx:errors`` entries."""
+    node = refusals.refusal_node(case)
+    assert node is not None
+    expected = [str(entry) for entry in (node.expected or [])]
+    try:
+        problems, guarded = refusals.refusal_problems(model, contract, case)
+    except Exception as exc:  # an exception is the case's error, never the run's end
+        return CaseOutcome(case.id, case.description, ERROR, message=_first_line(exc))
+    missing, extra = refusals.unmatched(expected, problems)
+    matched = frozenset(match_keys(guarded.tables)) if guarded is not None else frozenset()
+    if not missing and not extra:
+        return CaseOutcome(case.id, case.description, PASSED, matched=matched)
+    actual = refusals.describe_problems(problems)
+    detail = f"expected refusal with {', '.join(expected)}; the service answers {actual}"
+    mismatch = Mismatch(refusals.ERRORS_RESULT, expected, actual, detail)
+    return CaseOutcome(case.id, case.description, FAILED, (mismatch,), matched=matched)
 
 
 def _first_line(exc: BaseException) -> str:
