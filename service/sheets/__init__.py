@@ -8,9 +8,10 @@ when there is no error), ``write_outputs(compilation, out_dir)``, ``write_starte
 Pipeline, one module per stage: container (file checks) -> grid (cells) -> layout (blocks)
 -> typeblocks/typecheck (the Types blocks, read first) -> blocks/tableblocks (specs) -> check
 (FEEL, names, types) -> graph/rules -> build/itemdefs (DMN model) -> service.dmn.write_dmn;
-testcases writes the Tests sheet as TCK XML. The export runs the other way: export (list
-blocks) with exporttypes (item definitions), exporttables (tables, relations, knowledge
-models) and exportlayout (placing blocks at their source cells) -> writer (the .xlsx).
+testcases (with refusals, for rows that expect a refusal) reads the Tests blocks and testxml
+writes them as TCK XML. The export runs the other way: export (list blocks) with
+exporttypes (item definitions), exporttables (tables, relations, knowledge models) and
+exportlayout (placing blocks at their source cells) -> writer (the .xlsx).
 """
 
 from service.sheets.annotate import annotate

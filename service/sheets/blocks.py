@@ -8,6 +8,7 @@ and returns the block's spec with every value's cell, plus the structural diagno
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Callable
 
@@ -199,11 +200,9 @@ def header_columns(
     """Column numbers by key (from the header row's labels) and the data rows."""
 
     def is_header(cells: list[Cell]) -> bool:
-        return any(
-            normalize(cell_text(c)) == required[0]
-            or headers.get(normalize(cell_text(c))) == required[0]
-            for c in cells
-        )
+        # Any known header word makes the row the header: a misspelt first header must not
+        # turn the header and every row below it into unknown labels.
+        return any(normalize(cell_text(c)) in headers for c in cells)
 
     layout, problems = split_table(block, ("description",), is_header)
     found.extend(problems)
@@ -212,24 +211,46 @@ def header_columns(
         found.append(diag.header_missing(block.anchor, f"{block.kind} block", example))
         return {}, []
     columns: dict[str, int] = {}
+    unknown: list[Cell] = []
     for cell in block.sheet.row_cells(layout.header_row):
         key = headers.get(normalize(cell_text(cell)))
         if key is None:
-            found.append(
-                diag.unknown_column(block.at(cell), sorted({k.capitalize() for k in headers}))
-            )
+            unknown.append(cell)
         else:
             columns.setdefault(key, cell.col)
-    for key in required:
-        if key not in columns:
-            found.append(
-                diag.column_missing(
-                    block.at(block.sheet.get(layout.header_row, 1), layout.header_row, 1),
-                    f"{block.kind} block",
-                    key.capitalize(),
-                )
-            )
+    kind = f"{block.kind} block"
+    for key in dict.fromkeys([*required, *headers.values()]):
+        if key in columns or _adopt_misspelt(block, key, headers, unknown, columns, found):
+            continue
+        if key in required:
+            where = block.at(block.sheet.get(layout.header_row, 1), layout.header_row, 1)
+            found.append(diag.column_missing(where, kind, key.capitalize()))
+    known = sorted({k.capitalize() for k in headers})
+    found.extend(diag.unknown_column(block.at(cell), known) for cell in unknown)
     return columns, layout.data_rows
+
+
+def _adopt_misspelt(
+    block: Block,
+    key: str,
+    headers: dict[str, str],
+    unknown: list[Cell],
+    columns: dict[str, int],
+    found: list[Diagnostic],
+) -> bool:
+    """A header that misspells the column ``key`` (``Expresion``, ``Requird``) is read as it
+    and reported once, as an error: ignoring it would quietly change the model (no allowed
+    values, every input optional) or raise a problem in every row."""
+    words = [word for word, meaning in headers.items() if meaning == key]
+    for cell in unknown:
+        close = difflib.get_close_matches(normalize(cell_text(cell)), words, n=1, cutoff=0.75)
+        if close:
+            unknown.remove(cell)
+            columns[key] = cell.col
+            name = close[0].capitalize()
+            found.append(diag.column_missing(block.at(cell), f"{block.kind} block", name, name))
+            return True
+    return False
 
 
 def column_cell(block: Block, row: int, columns: dict[str, int], key: str) -> Cell | None:
@@ -263,7 +284,7 @@ def column_where(block: Block, row: int, columns: dict[str, int], key: str) -> W
 
 def read_inputs(block: Block, declared_types: Declared, found: list[Diagnostic]) -> list[InputSpec]:
     """The rows of an Inputs block."""
-    columns, rows = header_columns(block, INPUT_HEADERS, ("name",), found)
+    columns, rows = header_columns(block, INPUT_HEADERS, ("name", "type"), found)
     specs: list[InputSpec] = []
     for row in rows:
         name_cell = column_cell(block, row, columns, "name")
@@ -287,7 +308,10 @@ def read_inputs(block: Block, declared_types: Declared, found: list[Diagnostic])
 def report_nameless(
     block: Block, row: int, columns: dict[str, int], found: list[Diagnostic]
 ) -> None:
-    """VALUE_MISSING for a row whose Name cell is empty."""
+    """VALUE_MISSING for a row whose Name cell is empty (not when the block has no Name
+    column at all: COLUMN_MISSING said so once)."""
+    if "name" not in columns and "code" not in columns:
+        return
     first = block.sheet.row_cells(row)[0]
     found.append(diag.value_missing(block.at(None, row, columns.get("name", first.col)), "a name"))
 
@@ -303,7 +327,7 @@ def _type(
     cell = column_cell(block, row, columns, "type")
     text = cell_text(cell)
     if not text:
-        if required:
+        if required and "type" in columns:  # else COLUMN_MISSING said so, once
             found.append(diag.value_missing(column_where(block, row, columns, "type"), "a type"))
         return None
     spec = parse_type(text, declared)
@@ -378,7 +402,8 @@ def read_expressions(
             spec.text, problems = expression_text(expression, spec.text_where)
             spec.text_where = Where(spec.text_where.sheet, spec.text_where.cell, spec.text)
             found.extend(problems)
-        if not spec.text and not any(p.cell == spec.text_where.cell for p in found):
+        missing = not spec.text and "expression" in columns  # else COLUMN_MISSING said so
+        if missing and not any(p.cell == spec.text_where.cell for p in found):
             found.append(diag.value_missing(spec.text_where, "an expression"))
         spec.type = _type(block, row, columns, declared, found, required=False)
         spec.description = column_text(block, row, columns, "description")
@@ -436,19 +461,33 @@ def read_relation(block: Block, declared: Declared, found: list[Diagnostic]) -> 
     if rows and _is_type_row(sheet.row_cells(rows[0]), declared):
         for cell in sheet.row_cells(rows[0]):
             column = next((c for c in spec.columns if c.col == cell.col), None)
-            if column is not None:
-                column.type = parse_type(cell_text(cell), declared)
-                column.type_where = block.at(cell)
+            text = cell_text(cell)
+            if column is None or normalize(text) in ("type", "types"):
+                continue
+            column.type = parse_type(text, declared)
+            column.type_where = block.at(cell)
+            if column.type is None:  # its cells are then left unread (check.py)
+                choices = [*TYPE_CHOICES, *sorted(declared)]
+                found.append(diag.type_unknown(column.type_where, text, choices))
         rows = rows[1:]
     spec.rows = _data_rows(block, rows, spec.columns, found, lambda row: (str(row), None))
     return spec
 
 
 def _is_type_row(cells: list[Cell], declared: Declared) -> bool:
+    """True for the row of column types under a relation's header: every cell a type, or
+    most of them with the others misspelt types (reported then, not read as data)."""
     texts = [cell_text(c) for c in cells if cell_text(c)]
     if texts and normalize(texts[0]) in ("type", "types"):
         texts = texts[1:]
-    return bool(texts) and all(parse_type(t, declared) is not None for t in texts)
+    types = [t for t in texts if parse_type(t, declared) is not None]
+    if not texts or len(types) * 2 <= len(texts):
+        return False
+    words = [*TYPE_CHOICES, *declared, *(f"list of {name}" for name in declared)]
+    return all(
+        t in types or difflib.get_close_matches(normalize(t), words, n=1, cutoff=0.75)
+        for t in texts
+    )
 
 
 def _data_rows(
@@ -457,9 +496,11 @@ def _data_rows(
     columns: list[Column],
     found: list[Diagnostic],
     ident: Callable[[int], tuple[str, Where | None]],
+    quiet: frozenset[int] = frozenset(),
 ) -> list[RowSpec]:
-    """The rows' cells under ``columns``; filled cells outside them are reported."""
-    known = {c.col for c in columns}
+    """The rows' cells under ``columns``; filled cells outside them are reported, except in
+    the ``quiet`` columns, whose header is already reported (one error, not one per row)."""
+    known = {c.col for c in columns} | quiet
     specs: list[RowSpec] = []
     for row in rows:
         cells = block.sheet.row_cells(row)

@@ -50,6 +50,9 @@ class Symbols:
     decisions: dict[str, Where] = field(default_factory=dict)
     knowledge: dict[str, TableSpec] = field(default_factory=dict)
     types: dict[str, TypeSpec | None] = field(default_factory=dict)  # decision -> result type
+    # decision -> the type most of its literal results have, when no type could be inferred
+    # (mixed results): how its Tests cells are read (plain values, else text)
+    guesses: dict[str, TypeSpec] = field(default_factory=dict)
 
     def all_names(self) -> list[str]:
         """Every declared name (the parser needs them to read names with spaces)."""
@@ -62,6 +65,8 @@ class Checked:
 
     texts: dict[Key, str] = field(default_factory=dict)
     output_types: dict[Key, str] = field(default_factory=dict)  # header cell -> typeRef
+    guessed_types: dict[Key, str] = field(default_factory=dict)  # header cell -> likely type
+    broken: set[Key] = field(default_factory=set)  # output cells with an error
     uses: dict[str, set[str]] = field(default_factory=dict)
     citations: dict[str, set[str]] = field(default_factory=dict)  # decision -> reference codes
     parameter_uses: dict[str, set[str]] = field(
@@ -83,7 +88,9 @@ def gather_symbols(spec: WorkbookSpec, found: list[Diagnostic]) -> Symbols:
             else:
                 symbols.decisions[table.name] = table.block.name_where
                 outputs = table.of_role("output")
-                single = len(outputs) == 1 and table.hit_policy in SINGLE_HIT
+                single = (
+                    len(outputs) == 1 and table.hit_policy in SINGLE_HIT and not table.hit_unknown
+                )
                 symbols.types[table.name] = table.result_type or (
                     outputs[0].type if single else None
                 )
@@ -174,13 +181,21 @@ class Checker:
         """A single-output table's result type, now that undeclared output types are inferred."""
         for table in self.spec.tables:
             outputs = table.of_role("output")
-            if table.kind != "decision" or len(outputs) != 1 or table.hit_policy not in SINGLE_HIT:
+            if (
+                table.kind != "decision"
+                or len(outputs) != 1
+                or table.hit_policy not in SINGLE_HIT
+                or table.hit_unknown
+            ):
                 continue
             if self.symbols.types.get(table.name) is None:
                 key = (table.block.sheet.name, outputs[0].header.row, outputs[0].col)
                 inferred = self.checked.output_types.get(key)
+                guessed = self.checked.guessed_types.get(key)
                 if inferred is not None:
                     self.symbols.types[table.name] = TypeSpec(inferred)
+                elif guessed is not None:
+                    self.symbols.guesses[table.name] = TypeSpec(guessed)
 
     # --- scopes and names ---------------------------------------------------------------
 
@@ -211,8 +226,10 @@ class Checker:
                 continue  # a decision named "before" calling the built-in before()
             if owner is not None and use.name in self.names:
                 self.checked.uses.setdefault(owner, set()).add(use.name)
-            if use.name in scope or use.name in BUILTIN_FUNCTIONS or use.in_filter:
+            if use.name in scope or use.name in BUILTIN_FUNCTIONS:
                 continue
+            if use.in_filter and not use.called:
+                continue  # may be a field of the filtered list's items; a call names a function
             hidden = use.name in self.names  # declared, but a knowledge model cannot see it
             suggestions = [] if hidden else suggest(use.name, scope)
             self.found.append(
@@ -411,6 +428,20 @@ class Checker:
         key: Key,
         scope: frozenset[str],
     ) -> None:
+        before = len(self.found)
+        self._output_value(owner, column, cell, where, key, scope)
+        if diag.has_errors(self.found[before:]):
+            self.checked.broken.add(key)  # says nothing about the column's type
+
+    def _output_value(
+        self,
+        owner: str,
+        column: Column,
+        cell: Cell | None,
+        where: Where,
+        key: Key,
+        scope: frozenset[str],
+    ) -> None:
         text, problems = expression_text(cell, where)
         self.found.extend(problems)
         if not text and not problems:
@@ -439,6 +470,8 @@ class Checker:
         texts: list[str] = []
         first: str | None = None
         for rule in table.rules:
+            if (sheet, rule.row, column.col) in self.checked.broken:
+                continue  # the type is inferred from the valid cells
             text = self.checked.texts.get((sheet, rule.row, column.col), "null")
             texts.append(text)
             kind = text_kind(text)
@@ -453,6 +486,8 @@ class Checker:
         inferred = inferred_type(texts)
         if inferred is not None:
             self.checked.output_types[header_key] = inferred
+        elif first in ("string", "number", "boolean"):
+            self.checked.guessed_types[header_key] = first
 
     # --- relations -------------------------------------------------------------------------------
 
@@ -464,6 +499,8 @@ class Checker:
                 self.found.append(diag.name_invalid(column.where, column.text))
         for row in rows:
             for column in columns:
+                if column.type is None and column.type_where is not None:
+                    continue  # its type cell is reported: reading its values would mislead
                 cell = row.cells.get(column.col)
                 where = Where(sheet, cell.coordinate if cell else "", None)
                 literal, problems = data_literal(cell, column.type, where)

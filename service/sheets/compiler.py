@@ -5,8 +5,8 @@ reports every problem: reading cells (:mod:`grid`), finding blocks (:mod:`layout
 reading the Types blocks first (:mod:`typeblocks`, :mod:`typecheck`), then each other
 block (:mod:`blocks`, :mod:`tableblocks`), checking names and FEEL
 (:mod:`check`), the requirement graph (:mod:`graph`), table rules (:mod:`rules`), test
-cases (:mod:`testcases`), and, when no error was found, building the DMN model
-(:mod:`build`), validating it and writing XML.
+cases (:mod:`testcases`, :mod:`refusals`), and, when no error was found, building the DMN model
+(:mod:`build`), validating it and writing XML (:mod:`testxml` for the test cases).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from service.sheets.layout import Block, find_blocks
 from service.sheets.rules import check_tables
 from service.sheets.specs import ModelSpec, WorkbookSpec
 from service.sheets.tableblocks import read_table, read_tests
-from service.sheets.testcases import read_test_cases, test_cases_xml
+from service.sheets.testcases import read_test_cases
+from service.sheets.testxml import test_cases_xml
 from service.sheets.typeblocks import read_types
 from service.sheets.typecheck import check_types
 
@@ -98,7 +99,7 @@ def _compile(result: Compilation, workbook: Workbook, found: list[Diagnostic]) -
     nodes = {**symbols.decisions, **{k: v.block.name_where for k, v in symbols.knowledge.items()}}
     requirement_order(nodes, checked.uses, found)
     check_tables(spec, checked, found)
-    cases = read_test_cases(spec.tests, symbols, found)
+    cases = read_test_cases(spec, symbols, checked, found)
     if not diag.has_errors(found):
         builder = Builder(spec, symbols, checked, path.name, [s.name for s in workbook.sheets])
         result.definitions = builder.build()

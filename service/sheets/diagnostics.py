@@ -278,6 +278,16 @@ def unknown_label(where: Where, known: Sequence[str]) -> Diagnostic:
     )
 
 
+def label_misspelt(where: Where, meant: str) -> Diagnostic:
+    """A label that misspells a known one; it is read as that label."""
+    return _at(
+        where,
+        "UNKNOWN_LABEL",
+        f"this label is not known here; it was read as '{meant}'",
+        hint=f"did you mean '{meant}'?",
+    )
+
+
 def value_missing(where: Where, label: str) -> Diagnostic:
     """A required value is empty."""
     return _at(where, "VALUE_MISSING", f"{label} is required here but the cell is empty")
@@ -311,19 +321,23 @@ def header_missing(where: Where, kind: str, example: str) -> Diagnostic:
     )
 
 
-def header_unknown(where: Where, kind: str, roles: Sequence[str]) -> Diagnostic:
-    """A header cell whose role cannot be told."""
+def header_unknown(
+    where: Where, kind: str, roles: Sequence[str], meant: str | None = None
+) -> Diagnostic:
+    """A header cell whose role cannot be told (``meant``: the header it is close to)."""
+    hint = f"start it with one of {_quote_list(list(roles))}, for example 'Input: ecog'"
     return _at(
         where,
         "HEADER_UNKNOWN",
         f"this {kind} column header does not say what the column is",
-        hint=f"start it with one of {_quote_list(list(roles))}, for example 'Input: ecog'",
+        hint=f"did you mean '{meant}'?" if meant else hint,
     )
 
 
-def column_missing(where: Where, kind: str, column: str) -> Diagnostic:
-    """A block lacks a column it needs."""
-    return _at(where, "COLUMN_MISSING", f"this {kind} has no '{column}' column")
+def column_missing(where: Where, kind: str, column: str, meant: str | None = None) -> Diagnostic:
+    """A block lacks a column it needs (``meant``: the header here seems to be it, misspelt)."""
+    hint = f"did you mean '{meant}'? (the column was read as {meant})" if meant else None
+    return _at(where, "COLUMN_MISSING", f"this {kind} has no '{column}' column", hint=hint)
 
 
 # --- names and types --------------------------------------------------------------------------
@@ -434,10 +448,17 @@ def undeclared_name(
     quoted_hint: bool,
     in_knowledge_model: bool = False,
     boolean: bool = False,
+    test_input: bool = False,
 ) -> Diagnostic:
-    """A name that is not an input, decision, relation, knowledge model or built-in function."""
+    """A name that is not an input, decision, relation, knowledge model or built-in function
+    (``test_input``: it heads a Tests input column)."""
     hint = None
-    if boolean and name.casefold() in ("yes", "no", "y", "n", "ja", "nein", "oui", "non"):
+    if test_input and not suggestions:
+        hint = (
+            f"declare it in the Inputs block; to send a field the model does not declare "
+            f"(a test of UNKNOWN_FIELD), write Extra: {name}"
+        )
+    elif boolean and name.casefold() in ("yes", "no", "y", "n", "ja", "nein", "oui", "non"):
         hint = "for yes or no write true or false (without quotes)"
     elif in_knowledge_model:
         hint = "a knowledge model sees only its parameters: add it to the 'Parameters' row"
@@ -622,6 +643,29 @@ def test_without_expectation(where: Where) -> Diagnostic:
         "this test gives no expected value, so it checks nothing",
         WARNING,
     )
+
+
+def error_code_unknown(
+    where: Where, code: str, span: tuple[int, int], close: Sequence[str]
+) -> Diagnostic:
+    """An expected error code that neither request validation nor a guard table gives."""
+    return _at(
+        where,
+        "ERROR_CODE_UNKNOWN",
+        f"{code!r} is not an error code the service gives for this model",
+        span=span,
+        hint=f"did you mean {close[0]}?"
+        if close
+        else "use MISSING_REQUIRED_FIELD, INVALID_TYPE, OUT_OF_RANGE, INVALID_ENUM, "
+        "UNKNOWN_FIELD or a code of the model's guard tables",
+    )
+
+
+def refusal_mismatch(
+    where: Where, message: str, span: tuple[int, int] | None, hint: str | None = None
+) -> Diagnostic:
+    """A test row whose expected refusal does not fit what it sends (or expects)."""
+    return _at(where, "REFUSAL_MISMATCH", message, span=span, hint=hint)
 
 
 def citation_unknown(where: Where, code: str, span: tuple[int, int] | None) -> Diagnostic:

@@ -148,18 +148,18 @@ class Sheets:
         if not grid.free(kr, kc) or not grid.free(kr, kc + 1):
             return False
         grid.put(kr, kc, block.keyword, "keyword")
-        grid.put(kr, kc + 1, block.title, "keyword")
+        grid.put(kr, kc + 1, block.title, "title")
         spare = [r for r in range(kr + 1, header_row) if grid.free(r, kc) and grid.free(r, kc + 1)]
         col = kc + 2
         for label, value in block.labels:
             if spare:
                 row = spare.pop(0)
                 grid.put(row, kc, label, "label")
-                grid.put(row, kc + 1, value)
+                grid.put(row, kc + 1, value, "value")
                 label_choices(grid, label, row, kc + 1)
             else:
                 grid.put(kr, col, label, "label")
-                grid.put(kr, col + 1, value)
+                grid.put(kr, col + 1, value, "value")
                 label_choices(grid, label, kr, col + 1)
                 col += 2
         return True

@@ -267,7 +267,7 @@ class TableExporter:
         if not self.sheets.put_labels(anchor, block, row):
             return False
         grid.put(row, col - 1, "Expression", "label")
-        grid.put(row, col, text)
+        grid.put(row, col, text, "value")
         return True
 
 

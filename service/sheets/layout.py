@@ -247,9 +247,23 @@ def split_table(
             layout.role_row = row
         elif layout.role_row is not None or is_header(cells):
             layout.header_row = row
+        elif (meant := _misspelt_label(cells, known, layout)) is not None:
+            # "Hit polcy | Collect": ignoring the row would quietly change the table (Unique
+            # would be assumed); read it as meant, and report it as an error.
+            _add_label(layout, cells[0], next_value(cells, cells[0]), meant)
+            found.append(diag.label_misspelt(block.at(cells[0]), meant.capitalize()))
         else:
             found.append(unknown_label(block, cells[0], known))
     return layout, found
+
+
+def _misspelt_label(cells: list[Cell], known: tuple[str, ...], layout: TableLayout) -> str | None:
+    """The known label a label row's first cell misspells (one not given yet), if any."""
+    if len(_distinct(cells)) > 2:
+        return None
+    free = [label for label in known if label not in layout.labels]
+    close = difflib.get_close_matches(normalize(cell_text(cells[0])), free, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _distinct(cells: list[Cell]) -> list[Cell]:
@@ -297,6 +311,8 @@ def _inline_label(cells: list[Cell], known: tuple[str, ...]) -> Label | None:
     )
 
 
-def _add_label(layout: TableLayout, cell: Cell, value: Cell | None) -> None:
-    name = normalize(cell_text(cell))
+def _add_label(
+    layout: TableLayout, cell: Cell, value: Cell | None, name: str | None = None
+) -> None:
+    name = name or normalize(cell_text(cell))
     layout.labels.setdefault(name, Label(name, cell, value))

@@ -32,7 +32,7 @@ def _table_shape(table: TableSpec, found: list[Diagnostic]) -> None:
     if not table.columns:
         return  # HEADER_MISSING already said so
     outputs = table.of_role("output")
-    if not outputs:
+    if not outputs and not table.unknown_headers:  # else the header's error says why
         found.append(diag.no_output(anchor))
     if not table.rules:
         found.append(diag.no_rules(anchor))
@@ -57,9 +57,9 @@ def _table_shape(table: TableSpec, found: list[Diagnostic]) -> None:
         )
     if table.guard:
         names = {c.text for c in outputs}
-        if table.hit_policy != "COLLECT" or table.aggregation:
+        if (table.hit_policy != "COLLECT" or table.aggregation) and not table.hit_unknown:
             found.append(diag.guard_shape(where, "the hit policy Collect"))
-        if not {"code", "message"} <= names:
+        if not {"code", "message"} <= names and not table.unknown_headers:
             found.append(diag.guard_shape(anchor, "output columns named code and message"))
     seen: dict[str, str] = {}
     for rule in table.rules:

@@ -123,6 +123,7 @@ class TableSpec:
     hit_policy: str = "UNIQUE"
     aggregation: str | None = None
     hit_where: Where | None = None
+    hit_unknown: bool = False  # the hit policy cell says no hit policy (reported)
     description: str = ""
     question: str = ""
     guard: bool = False
@@ -133,6 +134,7 @@ class TableSpec:
     body_where: Where | None = None
     columns: list[Column] = field(default_factory=list)
     rules: list[RowSpec] = field(default_factory=list)
+    unknown_headers: list[int] = field(default_factory=list)  # columns whose header is reported
 
     def of_role(self, role: str) -> list[Column]:
         """The columns with ``role``, left to right."""

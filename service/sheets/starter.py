@@ -126,7 +126,6 @@ def _model() -> SheetOut:
                 ],
             )
         ],
-        widths={0: 18, 1: 48},
     )
 
 
@@ -194,7 +193,6 @@ def _inputs() -> SheetOut:
                 },
             )
         ],
-        widths={0: 18, 1: 12, 2: 34, 3: 12, 4: 10, 5: 50},
     )
 
 
@@ -232,7 +230,6 @@ def _checks() -> SheetOut:
                 ],
             )
         ],
-        widths={0: 8, 1: 22, 2: 18, 3: 18, 4: 42, 5: 14},
     )
 
 
@@ -295,7 +292,6 @@ def _pathway() -> SheetOut:
                 },
             )
         ],
-        widths={0: 8, 1: 18, 2: 12, 3: 24, 4: 54, 5: 16},
     )
 
 
@@ -322,7 +318,6 @@ def _catalogue() -> SheetOut:
                 ],
             )
         ],
-        widths={0: 36, 1: 10, 2: 16, 3: 12, 4: 12},
     )
 
 
@@ -372,7 +367,6 @@ def _candidate() -> SheetOut:
                 ],
             )
         ],
-        widths={0: 8, 1: 36, 2: 16, 3: 30, 4: 16, 5: 16, 6: 14},
     )
 
 
@@ -413,7 +407,6 @@ def _options() -> SheetOut:
                 ],
             )
         ],
-        widths={0: 16, 1: 80, 2: 16, 3: 40},
     )
 
 
@@ -422,11 +415,13 @@ def _tests() -> SheetOut:
         "Tests",
         notes=[
             "Test cases: one per row. Input columns give the request, Expected columns the "
-            "results to check.",
-            'Values are data: text needs no quotes, lists are written ["a", "b"]. '
-            "Leave a cell empty to leave the",
-            "input out (not assessed) or not to check that result; write null for an explicit "
-            "null.",
+            "results to check. Values are data: text needs no quotes, lists are written "
+            '["a", "b"].',
+            "Leave a cell empty to leave the input out (not assessed) or not to check that "
+            "result; write null for an explicit null.",
+            "A row with Expected: errors expects the service to refuse the request with those "
+            "codes (CODE or CODE field); its cells are sent as written (yes is the text yes), "
+            "and Extra: columns send fields the model does not declare.",
         ],
         blocks=[
             BlockOut(
@@ -488,9 +483,64 @@ def _tests() -> SheetOut:
                         "[]",
                     ],
                 ],
-            )
+            ),
+            BlockOut(
+                "Tests",
+                "requests the service refuses",
+                header=[
+                    "Test",
+                    "Description",
+                    "Input: line_of_therapy",
+                    "Input: progressed",
+                    "Input: her2_status",
+                    "Input: ecog",
+                    "Extra: smoker",
+                    "Expected: errors",
+                ],
+                rows=[
+                    [
+                        "R1",
+                        "Line 3 without progression on line 1",
+                        3,
+                        False,
+                        "positive",
+                        0,
+                        None,
+                        "CONTRADICTION progressed",
+                    ],
+                    [
+                        "R2",
+                        "Values outside the allowed ones",
+                        2,
+                        True,
+                        "unknown",
+                        7,
+                        None,
+                        "INVALID_ENUM her2_status, OUT_OF_RANGE ecog",
+                    ],
+                    [
+                        "R3",
+                        "Values of the wrong type",
+                        2.5,
+                        "yes",
+                        "positive",
+                        1,
+                        None,
+                        "INVALID_TYPE line_of_therapy, INVALID_TYPE progressed",
+                    ],
+                    [
+                        "R4",
+                        "A required input left out; a field the model does not declare",
+                        2,
+                        True,
+                        None,
+                        1,
+                        "yes",
+                        "MISSING_REQUIRED_FIELD her2_status, UNKNOWN_FIELD smoker",
+                    ],
+                ],
+            ),
         ],
-        widths={0: 6, 1: 30, 2: 12, 3: 10, 4: 12, 5: 8, 6: 20, 7: 26, 8: 52},
     )
 
 
@@ -522,5 +572,4 @@ def _references() -> SheetOut:
                 ],
             )
         ],
-        widths={0: 12, 1: 90, 2: 40},
     )

@@ -9,6 +9,7 @@ values`` in that column, right under the header, declare the columns' types and 
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from service.sheets import diagnostics as diag
@@ -17,6 +18,7 @@ from service.sheets.cells import expression_text, problem
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.grid import Cell
 from service.sheets.layout import Block, Label, TableLayout, cell_text, normalize, split_table
+from service.sheets.names import is_valid_name
 from service.sheets.specs import Column, RowSpec, TableSpec, TestsSpec
 from service.sheets.types import TYPE_CHOICES, Declared, TypeSpec, parse_type
 
@@ -33,6 +35,8 @@ ROLE_WORDS = {
     "annotation": "annotation", "annotations": "annotation",
     "expected": "expected", "expected output": "expected", "expected outputs": "expected",
     "expected result": "expected", "expected results": "expected",
+    "extra": "extra", "extra field": "extra", "extra input": "extra",
+    "undeclared": "extra", "undeclared field": "extra", "undeclared input": "extra",
 }  # fmt: skip
 RULE_HEADERS = frozenset(
     {
@@ -117,9 +121,11 @@ def _is_header(cells: list[Cell]) -> bool:
 
 
 def _is_role_row(cells: list[Cell]) -> bool:
+    """A row of role words above the header (``Inputs | Outputs``); one of them may be
+    misspelt (reported at its cell by :func:`_column`)."""
     words = [normalize(cell_text(c)) for c in cells]
     return any(w in ROLE_WORDS for w in words) and all(
-        w in ROLE_WORDS or w in RULE_HEADERS for w in words
+        w in ROLE_WORDS or w in RULE_HEADERS or _close_word(w, "table") for w in words
     )
 
 
@@ -142,14 +148,21 @@ def read_table(block: Block, declared: Declared, found: list[Diagnostic]) -> Tab
                 )
             )
         return spec
-    spec.columns = _columns(block, layout, found, "table")
+    spec.columns, spec.unknown_headers = _columns(block, layout, found, "table")
     outputs = spec.of_role("output")
     if not spec.name and len(outputs) == 1 and not knowledge:
         spec.name = outputs[0].text  # a one-output table may leave its name to the output
     rows = _meta_rows(block, layout.data_rows, spec.columns, declared, found)
     rule = next((c for c in spec.columns if c.role == "rule"), None)
     content = [c for c in spec.columns if c.role != "rule"]
-    spec.rules = data_rows(block, rows, spec.columns, found, lambda row: _ident(block, rule, row))
+    spec.rules = data_rows(
+        block,
+        rows,
+        spec.columns,
+        found,
+        lambda row: _ident(block, rule, row),
+        frozenset(spec.unknown_headers),
+    )
     for r in spec.rules:
         r.cells = {c.col: r.cells.get(c.col) for c in content}
     return spec
@@ -172,6 +185,7 @@ def _apply_labels(
         spec.hit_where = block.at(policy.value)
         parsed = parse_hit_policy(policy.text)
         if parsed is None:
+            spec.hit_unknown = True
             found.append(diag.hit_policy_unknown(spec.hit_where, policy.text))
         else:
             spec.hit_policy, spec.aggregation = parsed
@@ -182,8 +196,8 @@ def _apply_labels(
     spec.question = labels["question"].text if "question" in labels else ""
     if "role" in labels:
         role = normalize(labels["role"].text)
-        spec.guard = role in ("guard", "validation", "request validation")
-        if role not in ("guard", "validation", "request validation", "decision", ""):
+        spec.guard = role in _GUARD_ROLES
+        if role not in (*_GUARD_ROLES, "decision", ""):
             found.append(
                 diag.value_invalid(
                     block.at(labels["role"].value),
@@ -191,6 +205,8 @@ def _apply_labels(
                     hint="write guard for a table that rejects requests, or leave it empty",
                 )
             )
+            # "gaurd": read as meant, so that the tests of its codes raise nothing more
+            spec.guard = bool(difflib.get_close_matches(role, _GUARD_ROLES, n=1, cutoff=0.75))
     for key in ("top level", "returned", "in response"):
         if key in labels:
             spec.top_level = yes_no(labels[key].text)
@@ -225,12 +241,21 @@ def _parameters(
     text = cell_text(cell)
     if cell is None or not text:
         return []
-    where = block.at(cell)
+    where = Where(block.at(cell).sheet, block.at(cell).cell, text)
     result: list[tuple[str, TypeSpec | None, Where]] = []
     offset = 0
     for part in text.split(","):
         name, _, type_text = part.partition(":")
-        start = offset + len(part) - len(part.lstrip())
+        start = offset + len(name) - len(name.lstrip())
+        span = (start, start + len(name.strip()))
+        offset += len(part) + 1
+        if not is_valid_name(name.strip()):
+            found.append(
+                diag.value_invalid(where, "a parameter name is missing (two commas in a row?)")
+                if not name.strip()
+                else diag.name_invalid(where, name.strip(), span)
+            )
+            continue
         spec = None
         if type_text.strip():
             spec = parse_type(type_text, declared)
@@ -240,13 +265,14 @@ def _parameters(
                         where, type_text.strip(), ["number", "string", "boolean", "…"]
                     )
                 )
-        result.append((name.strip(), spec, Where(where.sheet, where.cell, text)))
-        offset += len(part) + 1
-        del start
+        result.append((name.strip(), spec, where))
     return result
 
 
-def _columns(block: Block, layout: TableLayout, found: list[Diagnostic], kind: str) -> list[Column]:
+def _columns(
+    block: Block, layout: TableLayout, found: list[Diagnostic], kind: str
+) -> tuple[list[Column], list[int]]:
+    """The columns of the header row, and the numbers of those whose header was reported."""
     assert layout.header_row is not None
     sheet = block.sheet
     cols = sorted(
@@ -254,13 +280,16 @@ def _columns(block: Block, layout: TableLayout, found: list[Diagnostic], kind: s
         | ({c.col for c in sheet.row_cells(layout.role_row)} if layout.role_row else set())
     )
     columns: list[Column] = []
+    unknown: list[int] = []
     for col in cols:
         header = sheet.get(layout.header_row, col)
         role_cell = sheet.get(layout.role_row, col) if layout.role_row else None
         column = _column(block, header, role_cell, layout.header_row, col, found, kind)
         if column is not None:
             columns.append(column)
-    return columns
+        else:
+            unknown.append(col)
+    return columns, unknown
 
 
 def _column(
@@ -284,15 +313,22 @@ def _column(
         role, rest = "description", text
     elif role_cell is not None and normalize(cell_text(role_cell)) in ROLE_WORDS:
         role, rest = ROLE_WORDS[normalize(cell_text(role_cell))], text
+    elif role_cell is not None and (word := _close_word(cell_text(role_cell), kind)):
+        role, rest = ROLE_WORDS[word], text  # a misspelt role word above the names
+        meant = _ROLE_SPELLING[role] + ("s" if normalize(cell_text(role_cell))[-1:] == "s" else "")
+        found.append(diag.header_unknown(block.at(role_cell), kind, _ROLES[kind], meant))
+    elif (close := _close_role(text, kind)) is not None:
+        # "Outptu: care_pathway": the role word is misspelt; report it once and read the
+        # column as meant, so that its cells raise no further (misleading) problems.
+        role, rest, word = close
+        found.append(diag.header_unknown(block.at(anchor), kind, _ROLES[kind], f"{word}: {rest}"))
     elif kind == "tests" and text:
         role, rest = "name", text
     else:
-        roles = (
-            ["Input:", "Output:", "Annotation:", "Rule"]
-            if kind == "table"
-            else ["Input:", "Expected:", "Test"]
-        )
-        found.append(diag.header_unknown(block.at(anchor), kind, roles))
+        found.append(diag.header_unknown(block.at(anchor), kind, _ROLES[kind]))
+        return None
+    if role not in _KIND_ROLES[kind]:
+        found.append(diag.header_unknown(block.at(anchor), kind, _ROLES[kind]))
         return None
     if not rest and role != "rule":
         found.append(
@@ -303,6 +339,44 @@ def _column(
         )
         return None
     return Column(role, rest, header or anchor, block.at(header or anchor))
+
+
+_GUARD_ROLES = ("guard", "validation", "request validation")
+_ROLES = {
+    "table": ["Input:", "Output:", "Annotation:", "Rule"],
+    "tests": ["Input:", "Expected:", "Extra:", "Test"],
+}
+_KIND_ROLES = {
+    "table": frozenset({"rule", "input", "output", "annotation"}),
+    "tests": frozenset({*ROLE_WORDS.values(), "rule", "description", "name"}),
+}
+_CLOSE_ROLES = {  # the roles a misspelt role word may be taken for
+    "table": frozenset({"input", "output", "annotation"}),
+    "tests": frozenset({"input", "expected", "extra"}),
+}
+_ROLE_SPELLING = {
+    "input": "Input", "output": "Output", "annotation": "Annotation", "expected": "Expected",
+    "extra": "Extra",
+}  # fmt: skip
+
+
+def _close_role(text: str, kind: str) -> tuple[str, str, str] | None:
+    """(role, rest, role word) when ``text`` is ``<a misspelt role word>: <name>``."""
+    match = _PREFIX.match(text)
+    if match is None or not match.group(2).strip():
+        return None
+    word = _close_word(match.group(1), kind)
+    if word is None:
+        return None
+    role = ROLE_WORDS[word]
+    return role, match.group(2).strip(), _ROLE_SPELLING[role]
+
+
+def _close_word(text: str, kind: str) -> str | None:
+    """The role word ``text`` misspells (``Outptu`` -> ``output``), if any."""
+    words = [w for w, role in ROLE_WORDS.items() if role in _CLOSE_ROLES[kind]]
+    close = difflib.get_close_matches(normalize(text), words, n=1, cutoff=0.7)
+    return close[0] if close and normalize(text) not in ROLE_WORDS else None
 
 
 def _meta_rows(
@@ -381,11 +455,16 @@ def read_tests(block: Block, found: list[Diagnostic]) -> TestsSpec:
             )
         )
         return spec
-    spec.columns = _columns(block, layout, found, "tests")
+    spec.columns, unknown = _columns(block, layout, found, "tests")
     ident = next((c for c in spec.columns if c.role == "rule"), None)
     described = next((c for c in spec.columns if c.role == "description"), None)
     spec.rows = data_rows(
-        block, layout.data_rows, spec.columns, found, lambda row: _ident(block, ident, row)
+        block,
+        layout.data_rows,
+        spec.columns,
+        found,
+        lambda row: _ident(block, ident, row),
+        frozenset(unknown),
     )
     for row in spec.rows:
         if described is not None:

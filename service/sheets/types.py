@@ -151,6 +151,31 @@ def literal_kind(node: n.Node) -> str | None:
     return None
 
 
+_PLAIN_FUNCTIONS = ("date", "date and time", "time", "duration")
+
+
+def is_plain(node: n.Node) -> bool:
+    """True for a literal value: text, number, boolean, null, date/time, list, context."""
+    if isinstance(
+        node,
+        n.StringLiteral | n.NumberLiteral | n.BooleanLiteral | n.NullLiteral | n.TemporalLiteral,
+    ):
+        return True
+    if isinstance(node, n.Negation):
+        return isinstance(node.operand, n.NumberLiteral)
+    if isinstance(node, n.ListLiteral):
+        return all(is_plain(item) for item in node.items)
+    if isinstance(node, n.ContextLiteral):
+        return all(is_plain(entry.value) for entry in node.entries)
+    if isinstance(node, n.FunctionCall) and isinstance(node.function, n.Name):
+        return (
+            node.function.name in _PLAIN_FUNCTIONS
+            and len(node.arguments) == 1
+            and isinstance(node.arguments[0].value, n.StringLiteral)
+        )
+    return False
+
+
 def temporal_kind(text: str) -> str:
     """The type of a temporal literal's text: ``P1Y`` years and months, ``10:30`` time, ..."""
     body = text.lstrip("-")

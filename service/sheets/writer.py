@@ -11,6 +11,7 @@ values in the rule cells of the columns that test it. The lists live on a hidden
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ Value = object  # str, int, float, bool, date or None
 
 _STYLES = {
     "keyword": {"font": Font(bold=True, size=13, color="FF1F3864")},
+    "title": {"font": Font(bold=True, size=13, color="FF1F3864")},  # the name after a keyword
     "label": {"font": Font(bold=True)},
     "header": {
         "font": Font(bold=True),
@@ -125,11 +127,11 @@ def layout_sheet(sheet: SheetOut, choices: Choices) -> GridSheet:
 def place_block(grid: GridSheet, block: BlockOut, row: int, col: int, choices: Choices) -> int:
     """Put ``block`` with its keyword cell at ``row``, ``col``; returns the first row after it."""
     grid.put(row, col, block.keyword, "keyword")
-    grid.put(row, col + 1, block.title, "keyword")
+    grid.put(row, col + 1, block.title, "title")
     row += 1
     for label, value in block.labels:
         grid.put(row, col, label, "label")
-        grid.put(row, col + 1, value)
+        grid.put(row, col + 1, value, "value")
         label_choices(grid, label, row, col + 1)
         row += 1
     if not block.header:
@@ -199,27 +201,138 @@ def save(grids: list[GridSheet], path: Path) -> None:
     lists = _Lists()
     for grid in grids:
         sheet = workbook.create_sheet(grid.name)
+        widths, wrapped = fit_columns(grid)
         for (row, col), (value, style) in sorted(grid.cells.items()):
-            _write(sheet, row, col, value, style)
+            _write(sheet, row, col, value, style, (row, col) in wrapped)
+        for row, lines in _row_lines(wrapped).items():
+            sheet.row_dimensions[row].height = LINE_HEIGHT * lines
         for (row, col), text in sorted(grid.comments.items()):
             sheet.cell(row=row, column=col).comment = Comment(text, "tablerx")
-        for col, width in sorted(grid.widths.items()):
+        for col, width in sorted(widths.items()):
             sheet.column_dimensions[get_column_letter(col)].width = width
+        _print_setup(sheet, _total_width(grid, widths))
         for validation in grid.validations:
             sheet.add_data_validation(lists.validation(validation))
     lists.write(workbook)
     workbook.save(path)
 
 
-def _write(sheet: Worksheet, row: int, col: int, value: Value, style: str) -> None:
+def _write(
+    sheet: Worksheet, row: int, col: int, value: Value, style: str, wrap: bool = False
+) -> None:
     cell = sheet.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # FEEL text such as "= 5" must not become a formula
-    if isinstance(value, str) and "\n" in value:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if wrap or (isinstance(value, str) and "\n" in value):
+        cell.alignment = _WRAP
+    elif style not in ("note", "keyword", "title"):
+        cell.alignment = _TOP  # a row with a wrapped cell reads from the top
     for attribute, setting in _STYLES.get(style, {}).items():
         setattr(cell, attribute, setting)
+
+
+FIT_TO_PAGE = 300.0  # sheets up to this wide (in characters) print one page wide
+
+
+def _print_setup(sheet: Worksheet, width: float) -> None:
+    """Printed (for a review meeting, say), a sheet comes out landscape, and one page wide
+    unless that would make its text too small to read."""
+    sheet.page_setup.orientation = "landscape"
+    if width <= FIT_TO_PAGE:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _total_width(grid: GridSheet, widths: dict[int, float]) -> float:
+    last = max((col for _, col in grid.cells), default=0)
+    return sum(widths.get(col, MIN_WIDTH) for col in range(1, last + 1))
+
+
+# --- column widths ------------------------------------------------------------------------------
+
+# Cells are FEEL text or data: all read from the left (numbers too), rows from the top.
+_TOP = Alignment(horizontal="left", vertical="top")
+_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+MIN_WIDTH = 9.0  # about the spreadsheet programs' default column width
+MAX_WIDTH = 50.0  # wider text wraps (rationales, long expressions)
+_FONT_FACTOR = {"keyword": 1.35, "title": 1.35, "label": 1.1, "header": 1.1}
+_OVERFLOWING = ("title", "value")  # may run on into empty cells to their right
+
+
+def fit_columns(grid: GridSheet) -> tuple[dict[int, float], dict[tuple[int, int], int]]:
+    """Column widths (in characters) that show every label, header and typical value, and
+    the cells whose text is still wider than its column and so must wrap, with the number
+    of lines each then takes.
+
+    Notes (the text above a sheet's first block) run on over the empty cells to their
+    right and size nothing; so do a block's title and its label values when the cells to
+    their right are empty. Widths the sheet sets itself (``grid.widths``) win.
+    """
+    widths: dict[int, float] = {}
+    for (_, col), (value, style) in grid.cells.items():
+        if style != "note" and style not in _OVERFLOWING:
+            needed = min(_needed(value, style), MAX_WIDTH)
+            widths[col] = max(widths.get(col, MIN_WIDTH), needed)
+    last = max((col for _, col in grid.cells), default=0)
+    for (row, col), (value, style) in sorted(grid.cells.items()):
+        if style in _OVERFLOWING:
+            room = _room(grid, widths, row, col, last) - widths.get(col, MIN_WIDTH)
+            needed = min(_needed(value, style) - room, MAX_WIDTH)
+            widths[col] = max(widths.get(col, MIN_WIDTH), needed)
+    widths.update(grid.widths)
+    wrapped: dict[tuple[int, int], int] = {}
+    for (row, col), (value, style) in grid.cells.items():
+        room = _room(grid, widths, row, col, last)
+        if style != "note" and _needed(value, style) > room + 0.5:
+            wrapped[(row, col)] = _lines(value, room)
+    return {col: round(width, 1) for col, width in widths.items()}, wrapped
+
+
+def _lines(value: Value, room: float) -> int:
+    """How many lines a wrapped text takes in ``room`` characters (a fair estimate)."""
+    text = value if isinstance(value, str) else str(value)
+    usable = max(room - 2, 1)
+    return sum(max(1, math.ceil(_text_width(line) / usable)) for line in text.split("\n"))
+
+
+def _row_lines(wrapped: dict[tuple[int, int], int]) -> dict[int, int]:
+    """The number of lines each row with a wrapped cell needs (its tallest cell's)."""
+    rows: dict[int, int] = {}
+    for (row, _), lines in wrapped.items():
+        rows[row] = max(rows.get(row, 1), lines)
+    return rows
+
+
+def _needed(value: Value, style: str) -> float:
+    """The width a value's text needs in its style (its longest line, plus a margin)."""
+    text = value if isinstance(value, str) else str(value)
+    longest = max((_text_width(line) for line in text.split("\n")), default=0)
+    return longest * _FONT_FACTOR.get(style, 1.0) + 3
+
+
+def _text_width(line: str) -> float:
+    """A line's width in column-width units (the width of a digit): capitals and m, w, _
+    are wider, spaces, punctuation and i, j, l, t narrower (a fair guess for any font)."""
+    return sum(1.1 if ch.isupper() or ch in "mw_" else 0.5 if ch in _NARROW else 0.9 for ch in line)
+
+
+_NARROW = frozenset(" .,;:'!|ijlt()[]")
+
+
+def _room(grid: GridSheet, widths: dict[int, float], row: int, col: int, last: int) -> float:
+    """The width a cell's text can use: its column's, and for a title or label value the
+    columns to its right up to the next filled cell."""
+    room = widths.get(col, MIN_WIDTH)
+    if grid.cells[(row, col)][1] not in _OVERFLOWING:
+        return room
+    for right in range(col + 1, last + 1):
+        if not grid.free(row, right):
+            break
+        room += widths.get(right, MIN_WIDTH)
+    return room
 
 
 class _Lists:

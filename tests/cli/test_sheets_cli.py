@@ -74,6 +74,23 @@ def test_check_reports_every_problem_with_cell_and_caret(
     assert "Traceback" not in err
 
 
+def test_one_broken_output_cell_is_the_one_problem_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The usability test's case: the Tests sheet, never touched, must stay quiet.
+    workbook = openpyxl.load_workbook(STARTER)
+    workbook["Pathway"]["D11"] = '"systemic_limited'
+    broken = tmp_path / "broken.xlsx"
+    workbook.save(broken)
+    status, _, err = run(capsys, "check", str(broken))
+    heads = [m for line in err.splitlines() if (m := LINE.match(line))]
+    assert status == 1
+    assert [(m.group("sheet"), m.group("cell"), m.group("code")) for m in heads] == [
+        ("Pathway", "D11", "FEEL_SYNTAX")
+    ]
+    assert err.strip().endswith("1 error, 0 warnings in 1 workbook")
+
+
 def test_check_annotate_marks_the_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_path = tmp_path / "marked.xlsx"
     status, out, _ = run(capsys, "check", str(MISTAKES), "--annotate", str(out_path))

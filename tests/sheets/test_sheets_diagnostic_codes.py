@@ -186,7 +186,7 @@ CASES: dict[str, tuple[Builder, str]] = {
     ),
     "DUPLICATE_BLOCK": (_book(Extra=MODEL), "Extra!A1"),
     "UNKNOWN_LABEL": (
-        _book(Pathway=_table(["1", "-", "-", '"a"'], labels=[["Hit polcy", "Unique"]])),
+        _book(Pathway=_table(["1", "-", "-", '"a"'], labels=[["Colour", "blue"]])),
         "Pathway!A2",
     ),
     "UNKNOWN_COLUMN": (
@@ -194,6 +194,20 @@ CASES: dict[str, tuple[Builder, str]] = {
         "Inputs!C2",
     ),
     "VALUE_MISSING": (_book(Model=[["Model"], ["Version", "1.0.0"]]), "Model!A1"),
+    "ERROR_CODE_UNKNOWN": (
+        _book(Tests=[["Tests"], ["Test", "Input: ecog", "Expected: errors"], ["R1", 7, "RANGE"]]),
+        "Tests!C3",
+    ),
+    "REFUSAL_MISMATCH": (
+        _book(
+            Tests=[
+                ["Tests"],
+                ["Test", "Input: ecog", "Expected: errors"],
+                ["R1", 1, "MISSING_REQUIRED_FIELD ecog"],
+            ]
+        ),
+        "Tests!C3",
+    ),
     "VALUE_INVALID": (_book(Model=[*MODEL[:3], ["Status", "finished"]]), "Model!B4"),
     "HEADER_MISSING": (
         _book(Pathway=[["Decision table", "pathway"], ["Hit policy", "Unique"]]),
@@ -210,7 +224,7 @@ CASES: dict[str, tuple[Builder, str]] = {
     ),
     "COLUMN_MISSING": (
         _book(Derived=[["Expressions"], ["Name", "Formulae"], ["x", "1"]]),
-        "Derived!A2",
+        "Derived!B2",  # "Formulae" is read as the Expression column it misspells
     ),
     "NAME_INVALID": (_book(Inputs=[*INPUTS, ["2nd line", "number", "", "no"]]), "Inputs!A7"),
     "NAME_DUPLICATE": (

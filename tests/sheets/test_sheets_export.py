@@ -195,3 +195,14 @@ def test_exported_rule_cells_offer_the_inputs_allowed_values(tmp_path: Path) -> 
 )
 def test_boxed_expressions_as_feel(expression: m.Expression, text: str | None) -> None:
     assert flatten(expression) == text
+
+
+def test_an_exported_workbook_sizes_its_columns(tmp_path: Path) -> None:
+    source = tmp_path / "starter.dmn"
+    source.write_bytes(compile_workbook(REPO / "docs" / "examples" / "starter.xlsx").dmn or b"")
+    export_model(source, tmp_path / "exported.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "exported.xlsx")["Pathway"]
+    assert sheet["A5"].value == "Decision table"
+    assert sheet.column_dimensions["A"].width >= len("Decision table") * 1.2
+    rationale = sheet.column_dimensions["E"].width
+    assert 30 <= rationale <= 50  # wide enough to read, long rationales wrap

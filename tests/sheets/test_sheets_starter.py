@@ -107,3 +107,42 @@ def test_a_clinicians_first_edit_is_checked_at_its_cell(starter: Path, tmp_path:
     assert at(result, "FEEL_SYNTAX") == ["Pathway!C13"]
     hint = next(d.hint for d in result.diagnostics if d.code == "UNDECLARED_NAME")
     assert hint == 'if you meant the text systemic_full, write it in double quotes: "systemic_full"'
+
+
+# Characters of each kind a column must hold, in digit widths (the unit of column widths):
+# a bold 13-point keyword's letters are wider than a digit, ordinary text's narrower.
+KEYWORD, LABEL, TEXT = 1.2, 0.95, 0.8
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column", "text", "factor"),
+    [
+        ("Pathway", "A", "Decision table", KEYWORD),
+        ("Pathway", "A", "Hit policy", LABEL),
+        ("Pathway", "A", "Description", LABEL),
+        ("Candidate", "A", "Knowledge model", KEYWORD),
+        ("Model", "A", "Effective date", LABEL),
+        ("Model", "B", "Second-line treatment choice (starter)", TEXT),
+        ("Pathway", "D", "Output: care_pathway", LABEL),
+        ("Pathway", "D", '"confirm_progression"', TEXT),
+        ("Tests", "H", "Expected: first_choice", LABEL),
+        ("Inputs", "C", "positive, negative, not_retested", TEXT),
+    ],
+)
+def test_columns_are_wide_enough_for_their_labels_and_values(
+    starter: Path, sheet: str, column: str, text: str, factor: float
+) -> None:
+    # Checked by eye too: LibreOffice's PDF of the starter shows every label and value whole.
+    width = openpyxl.load_workbook(starter)[sheet].column_dimensions[column].width
+    assert width >= len(text) * factor, f"{sheet}!{column} is {width} wide for {text!r}"
+
+
+def test_long_text_wraps_instead_of_making_columns_huge(starter: Path) -> None:
+    workbook = openpyxl.load_workbook(starter)
+    options = workbook["Options"]
+    assert options.column_dimensions["B"].width <= 50
+    assert options["B8"].alignment.wrap_text  # the long "for r in sort(...)" expression
+    assert options.row_dimensions[8].height == 30  # two lines
+    assert not options["B9"].alignment.wrap_text
+    # A title or label value runs on over the empty cells to its right: no wrapping needed.
+    assert not workbook["Pathway"]["B7"].alignment.wrap_text
