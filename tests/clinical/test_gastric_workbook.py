@@ -6,16 +6,18 @@ and every code of the spec.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
-from gastric_paths import DMN, FOLDER, MODEL_ID, REPO, TESTS, VERSION
+from gastric_paths import DMN, FIRST_VERSION, FOLDER, MODEL_ID, PUBLISHED, REPO, TESTS, VERSION
 
 from service.dmn import model as m
 from service.engine import Model
 from service.feel import evaluate
 from service.sheets.compiler import Compilation
-from service.store import admission, regression
+from service.store import admission, diff_report, regression
+from service.store.refusals import ERRORS_RESULT
 from service.tck.reader import TestCase
 
 REGIMEN_ENUM = (
@@ -153,8 +155,10 @@ def expected(cases: list[TestCase], decision: str) -> list[Any]:
 
 
 def given(cases: list[TestCase], name: str) -> list[Any]:
-    """The values the cases give to input ``name`` (absent inputs left out)."""
-    return [node.value for case in cases for node in case.inputs if node.name == name]
+    """The values the cases the service answers give to input ``name`` (absent inputs and
+    the cases expecting a refusal, whose values are sent as written, left out)."""
+    answered = [c for c in cases if all(node.name != ERRORS_RESULT for node in c.results)]
+    return [node.value for case in answered for node in case.inputs if node.name == name]
 
 
 # --- the workbook and the committed files --------------------------------------------------------
@@ -168,10 +172,36 @@ def test_workbook_compiles_without_any_diagnostic(compilation: Compilation) -> N
 def test_committed_files_are_the_workbook_compiled(compilation: Compilation) -> None:
     assert compilation.dmn == DMN.read_bytes(), "recompile: tablerx compile spreadsheets/..."
     assert compilation.tests == TESTS.read_bytes()
-    assert sorted(p.name for p in FOLDER.iterdir() if p.suffix in (".dmn", ".xml")) == [
-        f"{VERSION}.dmn",
-        f"{VERSION}.tests.xml",
-    ]
+    assert sorted(p.name for p in FOLDER.iterdir() if p.suffix in (".dmn", ".xml")) == sorted(
+        name for version in PUBLISHED for name in (f"{version}.dmn", f"{version}.tests.xml")
+    )
+
+
+# The sha256 of version 0.1.0's files as published: a published version never changes.
+FIRST_VERSION_SHA256 = {
+    f"{FIRST_VERSION}.dmn": "3e604a8613a4d076d9d3da1c08b5a07e45bbdf5169d2b2c5d9ff18b28a593a04",
+    f"{FIRST_VERSION}.tests.xml": (
+        "64acfa8899c8d3e5d53cee3df9a0039936c67ecb2075265d1e1c23823065d341"
+    ),
+}
+
+
+def test_first_version_files_are_unchanged() -> None:
+    found = {
+        name: hashlib.sha256((FOLDER / name).read_bytes()).hexdigest()
+        for name in FIRST_VERSION_SHA256
+    }
+    assert found == FIRST_VERSION_SHA256
+
+
+def test_newest_version_changes_no_decision_logic() -> None:
+    """0.1.1 only adds test cases: no rule, decision or input changed, and no input set
+    (test cases of both versions and generated boundary values) gets another answer."""
+    diff = diff_report.diff_published(REPO / "decisions", MODEL_ID, FIRST_VERSION, VERSION)
+    counts = diff_report.summary(diff)
+    assert counts["decisions_changed"] == counts["inputs_changed"] == 0, counts
+    assert counts["cases_differing"] == counts["same_answer_other_rules"] == 0, counts
+    assert counts["cases_run"] > counts["cases_from_tests"] > 0, counts
 
 
 def test_model_is_a_draft_saying_so(definitions: m.Definitions) -> None:
@@ -221,8 +251,9 @@ def test_at_least_sixty_cases(cases: list[TestCase]) -> None:
     assert len({case.id for case in cases}) == len(cases)
 
 
-def test_every_case_passes_as_the_service_answers() -> None:
-    report = regression.run_version(REPO / "decisions", MODEL_ID, VERSION)
+@pytest.mark.parametrize("version", PUBLISHED)
+def test_every_case_passes_as_the_service_answers(version: str) -> None:
+    report = regression.run_version(REPO / "decisions", MODEL_ID, version)
     assert report.ok, regression.format_reports([report], verbose=False)
     assert report.count(regression.PASSED) == len(report.cases) >= 60
 
@@ -246,6 +277,52 @@ def test_every_guard_error_is_expected_by_a_case(
         (e["code"], e["field"]) for errors in expected(cases, "request_errors") for e in errors
     }
     assert error in found
+
+
+# Spec 5.0: every error code, and the guard rules 0.2, 0.7, 0.8, 0.9, as the service refuses them.
+REQUEST_ERROR_CODES = [
+    "MISSING_REQUIRED_FIELD",
+    "INVALID_TYPE",
+    "OUT_OF_RANGE",
+    "INVALID_ENUM",
+    "UNKNOWN_FIELD",
+    "CONTRADICTION",
+]
+REFUSALS_OF_GUARD_RULES = [  # (code, field) of rules 0.2, 0.7, 0.8, 0.9
+    ("MISSING_REQUIRED_FIELD", "prior_second_line_regimen"),
+    ("CONTRADICTION", "progressed_on_first_line"),
+    ("CONTRADICTION", "prior_second_line_regimen"),
+    ("CONTRADICTION", "prior_irinotecan"),
+]
+
+
+def refusals(cases: list[TestCase]) -> list[list[tuple[str, str]]]:
+    """The (code, field) pairs each refusal case (``Expected: errors``) expects."""
+    found = []
+    for errors in expected(cases, ERRORS_RESULT):
+        items = errors if isinstance(errors, list) else [errors]
+        found.append([tuple(item.split(" ", 1)) for item in items])  # type: ignore[misc]
+    return found
+
+
+@pytest.mark.parametrize("code", REQUEST_ERROR_CODES)
+def test_every_request_error_code_is_expected_by_a_refusal_case(
+    cases: list[TestCase], code: str
+) -> None:
+    assert any(c == code for errors in refusals(cases) for c, _ in errors)
+
+
+@pytest.mark.parametrize(
+    "error", REFUSALS_OF_GUARD_RULES, ids=[f"{c}-{f}" for c, f in REFUSALS_OF_GUARD_RULES]
+)
+def test_every_guard_rule_is_expected_by_a_refusal_case(
+    cases: list[TestCase], error: tuple[str, str]
+) -> None:
+    assert [error] in refusals(cases)
+
+
+def test_a_refusal_case_expects_every_code_at_once(cases: list[TestCase]) -> None:
+    assert any({c for c, _ in errors} == set(REQUEST_ERROR_CODES) for errors in refusals(cases))
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,16 @@ so that the missing case is easy to write.
 
 from __future__ import annotations
 
-from gastric_paths import FOLDER, MODEL_ID, VERSION
+import pytest
+from gastric_paths import FOLDER, MODEL_ID, PUBLISHED
 
 from service.store import regression
 from service.store.coverage import DECISION, KNOWLEDGE_MODEL
 
 
-def test_every_rule_is_matched_by_a_case() -> None:
-    report = regression.run_version(FOLDER.parent, MODEL_ID, VERSION, with_coverage=True)
+@pytest.mark.parametrize("version", PUBLISHED)
+def test_every_rule_is_matched_by_a_case(version: str) -> None:
+    report = regression.run_version(FOLDER.parent, MODEL_ID, version, with_coverage=True)
     assert report.ok, regression.format_reports([report])
     found = report.coverage
     assert found is not None
