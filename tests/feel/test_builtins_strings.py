@@ -6,23 +6,9 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from builtin_calls import ERR, call
 
-from service.feel.builtins import BUILTINS, xsregex
-from service.feel.env import Env
-from service.feel.errors import FeelEvalError
-
-ERR = "error"  # the call raised FeelEvalError (null + warning once compiled)
-
-
-def call(name: str, *args: Any, **named: Any) -> Any:
-    """Invoke a built-in positionally, or by name when keyword arguments are given."""
-    try:
-        if named:
-            spaced = {k.replace("_", " "): v for k, v in named.items()}
-            return BUILTINS[name].invoke(Env(), [], spaced)
-        return BUILTINS[name].invoke(Env(), list(args), None)
-    except FeelEvalError:
-        return ERR
+from service.feel.builtins import xsregex
 
 
 @pytest.mark.parametrize(
