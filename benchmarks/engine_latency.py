@@ -8,6 +8,9 @@ per evaluation of each engine on each table and the ratios the project's targets
       tablerx within 5x of the hand-written function; at least 300x faster than pyDMNrules.
   (c) a generated table of 3000 rules x 8 inputs: tablerx faster than the hand-written
       if-chain, its cost growing sublinearly with the rule count.
+
+The clinical model (decisions/gastric-her2-later-lines) is measured by
+``.venv/bin/python benchmarks/clinical_latency.py [--quick]``.
 """
 
 from __future__ import annotations
@@ -100,8 +103,13 @@ def measure(
     # The baseline gets its arguments ready-made, so its figure is the function's own cost.
     positional = [tuple(s[n] for n in names) for s in samples]
     for s, args in zip(samples[:50], positional, strict=False):  # both must agree first
-        assert ours(s) == hand(args), f"{label}: tablerx {ours(s)!r} != hand-written {hand(args)!r} for {s}"
-    figures = {"tablerx": per_call_us(ours, samples, budget), "hand": per_call_us(hand, positional, budget)}
+        assert ours(s) == hand(args), (
+            f"{label}: tablerx {ours(s)!r} != hand-written {hand(args)!r} for {s}"
+        )
+    figures = {
+        "tablerx": per_call_us(ours, samples, budget),
+        "hand": per_call_us(hand, positional, budget),
+    }
     if dmn_xml is not None:
         figures["pyDMNrules"] = pydmnrules_us(dmn_xml, samples, pydmn_budget)
     return figures
@@ -120,7 +128,9 @@ def pydmnrules_us(dmn_xml: str, samples: list[dict[str, Any]], budget: float) ->
     return per_call_us(dmn.decide, plain, budget)
 
 
-def report(label: str, f: dict[str, float], hand_target: float | None, pydmn_target: float | None) -> None:
+def report(
+    label: str, f: dict[str, float], hand_target: float | None, pydmn_target: float | None
+) -> None:
     ratio = f["tablerx"] / f["hand"]
     line = f"{label:<34} tablerx {f['tablerx']:9.2f} us  hand-written {f['hand']:8.2f} us  ratio {ratio:6.2f}x"
     if hand_target is not None:
@@ -130,7 +140,9 @@ def report(label: str, f: dict[str, float], hand_target: float | None, pydmn_tar
         speedup = f["pyDMNrules"] / f["tablerx"]
         line = f"{'':<34} pyDMNrules {f['pyDMNrules']:9.1f} us  tablerx is {speedup:8.1f}x faster"
         if pydmn_target is not None:
-            line += f" (target >= {pydmn_target:g}x: {'met' if speedup >= pydmn_target else 'MISSED'})"
+            line += (
+                f" (target >= {pydmn_target:g}x: {'met' if speedup >= pydmn_target else 'MISSED'})"
+            )
         print(line)
 
 
@@ -146,10 +158,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter measurements")
     args = parser.parse_args(argv)
     budget = 0.3 if args.quick else 1.5
-    print(f"Python {sys.version.split()[0]}; median microseconds per evaluation; budget {budget}s per figure\n")
+    print(
+        f"Python {sys.version.split()[0]}; median microseconds per evaluation; budget {budget}s per figure\n"
+    )
 
     model, hand, samples, xml = tck_0004(args.tck)
-    report("(a) TCK 0004-simpletable-U", measure("a", model, "Approval Status", hand, samples, xml, budget, budget), 5, 300)
+    report(
+        "(a) TCK 0004-simpletable-U",
+        measure("a", model, "Approval Status", hand, samples, xml, budget, budget),
+        5,
+        300,
+    )
 
     table, model, xml = generated(50, 5)
     f = measure("b", model, "Result", table.handwritten, table.inputs, xml, budget, budget)
@@ -159,11 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for rules in (300, 3000):
         table, model, xml = generated(rules, 8)
         use_pydmn = xml if rules == 3000 and not args.quick else None
-        f = measure("c", model, "Result", table.handwritten, table.inputs, use_pydmn, budget, budget * 2)
+        f = measure(
+            "c", model, "Result", table.handwritten, table.inputs, use_pydmn, budget, budget * 2
+        )
         scaling[rules] = f["tablerx"]
         report(f"(c) UNIQUE {rules} rules x 8 inputs", f, 1 if rules == 3000 else None, None)
     growth = scaling[3000] / scaling[300]
-    print(f"\n(c) 10x the rules costs tablerx {growth:.2f}x the time (sublinear: < 10x; an if-chain grows ~10x)")
+    print(
+        f"\n(c) 10x the rules costs tablerx {growth:.2f}x the time (sublinear: < 10x; an if-chain grows ~10x)"
+    )
     return 0
 
 

@@ -9,16 +9,19 @@ typeRef converts its value to that type (a misfit becomes null with a warning).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from service.dmn import model as m
 from service.engine import errors
-from service.engine.functions import bind_arguments, declared_parameters
-from service.engine.scope import Evaluator, Scope
+from service.engine.decision_table import CompiledTable
+from service.engine.functions import bind, declared_parameters
+from service.engine.scope import Evaluator, Scope, runnable
 from service.engine.table_compiler import compile_table
 from service.engine.types import Declared
 from service.feel import ops
+from service.feel.compile_base import NOT_CONSTANT, constant_value, copier
 from service.feel.compile_external import external_function
 from service.feel.env import Env
 from service.feel.errors import FeelEvalError
@@ -39,6 +42,16 @@ def compile_boxed(expr: m.Expression | None, scope: Scope, result_name: str) -> 
     return _typed(inner, declared, scope.where or "expression")
 
 
+def compile_logic(
+    expr: m.Expression | None, scope: Scope, result_name: str
+) -> tuple[Evaluator, CompiledTable | None]:
+    """:func:`compile_boxed`, with the compiled table when ``expr`` is an untyped table."""
+    if isinstance(expr, m.DecisionTable) and not (expr.type_ref or "").strip():
+        table = compile_table(expr, scope.at(expr.id), result_name)
+        return table.evaluator(), table
+    return compile_boxed(expr, scope, result_name), None
+
+
 def _typed(inner: Evaluator, declared: Declared, where: str) -> Evaluator:
     def typed(env: Env) -> Any:
         return declared.coerce(inner(env), env, where)
@@ -49,7 +62,7 @@ def _typed(inner: Evaluator, declared: Declared, where: str) -> Evaluator:
 def _compile_literal(expr: m.LiteralExpression, scope: Scope, result_name: str) -> Evaluator:
     if not expr.text.strip():
         return _null
-    return scope.expression(expr.text)
+    return runnable(scope.expression(expr.text))
 
 
 def _compile_table(expr: m.DecisionTable, scope: Scope, result_name: str) -> Evaluator:
@@ -92,11 +105,47 @@ def _compile_relation(expr: m.Relation, scope: Scope, result_name: str) -> Evalu
         [compile_boxed(cell, scope, name) for cell, name in zip(row, names, strict=False)]
         for row in expr.rows
     ]
+    # Each row is made from a template holding its constant cells (a catalogue is mostly
+    # constants): a copy of the template, fresh copies of its lists and contexts, and the
+    # other cells evaluated in column order.
+    plans = [_row_plan(names, row) for row in rows]
+    if len(set(names)) != len(names):  # repeated column names: every cell, in order
+        plans = [({}, [], list(zip(names, row, strict=False))) for row in rows]
 
     def relation(env: Env) -> Any:
-        return [{name: cell(env) for name, cell in zip(names, row, strict=False)} for row in rows]
+        found = []
+        for template, mutable, computed in plans:
+            row = dict(template)
+            for name, copy in mutable:
+                row[name] = copy(row[name])
+            for name, cell in computed:
+                row[name] = cell(env)
+            found.append(row)
+        return found
 
     return relation
+
+
+RowPlan = tuple[dict[str, Any], list[tuple[str, Callable[[Any], Any]]], list[tuple[str, Evaluator]]]
+
+
+def _row_plan(names: list[str], cells: list[Evaluator]) -> RowPlan:
+    """A relation row's template, its entries to copy (with their copiers), and its cells
+    to evaluate."""
+    template: dict[str, Any] = {}
+    mutable: list[tuple[str, Callable[[Any], Any]]] = []
+    computed: list[tuple[str, Evaluator]] = []
+    for name, cell in zip(names, cells, strict=False):
+        value = constant_value(cell)
+        if value is NOT_CONSTANT:
+            template[name] = None
+            computed.append((name, cell))
+        else:
+            template[name] = value
+            copy = copier(value)
+            if copy is not None:
+                mutable.append((name, copy))
+    return template, mutable, computed
 
 
 def _compile_list(expr: m.List, scope: Scope, result_name: str) -> Evaluator:
@@ -152,10 +201,11 @@ def make_closure(
 ) -> Evaluator:
     """An evaluator giving a FEEL function that runs ``body`` in the scope it was made in."""
     signature = [Parameter(p, d.name if d else None) for p, d in parameters]
+    known = frozenset(p for p, _ in parameters)
 
     def define(env: Env) -> Any:
         def invoke(caller: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
-            bound = bind_arguments(name, parameters, args, named, caller)
+            bound = bind(name, parameters, known, args, named, caller)
             if bound is None:
                 return None
             result = body(Env(bound, env, caller.evaluation))
@@ -213,7 +263,10 @@ def _compile_conditional(expr: m.Conditional, scope: Scope, result_name: str) ->
 
 def _compile_filter(expr: m.Filter, scope: Scope, result_name: str) -> Evaluator:
     source = compile_boxed(expr.source, scope, result_name)
-    match = compile_boxed(expr.match, scope.with_names(["item"]), result_name)
+    # An item's entries are in scope by their names, known only at run time.
+    match = compile_boxed(
+        expr.match, replace(scope.with_names(["item"]), closed=False), result_name
+    )
     where = scope.where or "filter"
 
     def filtered(env: Env) -> Any:

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.engine import errors, hit_policy
-from service.engine.explain import RuleMatch, Run, TableRecord, report_error
-from service.engine.hit_policy import Hit, Outcome
+from service.engine.explain import LogEntry, RuleMatch, Run, TableRecord, report_error
+from service.engine.hit_policy import Hit
 from service.engine.scope import Evaluator, UnaryTest
 from service.engine.table_index import ColumnIndex, rule_numbers
 from service.engine.types import Declared
 from service.feel import ops
+from service.feel.compile_base import copy_value
 from service.feel.env import Env
 from service.feel.errors import FeelEvalError
 
@@ -59,7 +60,15 @@ class Fixed:
     priority: tuple[int, ...]
     result: Any  # the table's value when this rule alone decides
     outputs: dict[str, Any]  # for the RuleMatch
-    mutable: bool = False  # result is a list or context: hand out copies
+    # Copiers of the result and of the values (see compile_base.copier), None when they
+    # hold no list or context: what is handed out is a copy, never the prepared value.
+    result_copy: Callable[[Any], Any] | None = None
+    values_copy: Callable[[Any], Any] | None = None
+
+    def fresh_result(self) -> Any:
+        """The result, copied when it holds lists or contexts."""
+        copy = self.result_copy
+        return self.result if copy is None else copy(self.result)
 
 
 @dataclass(slots=True)
@@ -102,6 +111,9 @@ class CompiledTable:
     single_hit: bool = True
     all_rules: int = 0
     fast: Callable[[Env], Any] | None = None  # generated for the common case
+    typed_outputs: bool = False  # some output clause declares a type
+    checked_outputs: bool = False  # some output clause has output values (checks, priority)
+    shapes: list[Any] = field(default_factory=list)  # the InputShape of every input column
 
     def evaluator(self) -> Callable[[Env], Any]:
         """The function to call for the table's value: the generated one when there is one."""
@@ -126,16 +138,34 @@ class CompiledTable:
     def general(self, values: list[Any], env: Env, matched: int) -> Any:
         """The table's value once the rules matching ``values`` (a non-empty mask) are known."""
         if self.single_hit and matched & (matched - 1) == 0:
-            rule = self.rules[matched.bit_length() - 1]
-            fixed = rule.fixed
-            if fixed is not None:
-                self._record(env, [rule.match(dict(fixed.outputs))], None)
-                return fresh(fixed.result) if fixed.mutable else fixed.result
+            return self.one(self.rules[matched.bit_length() - 1], env)
         return self._decide(rule_numbers(matched), env)
+
+    def one(self, rule: Rule, env: Env) -> Any:
+        """The value when ``rule`` alone matches under a single-hit policy: its outputs (no
+        ordering, no overlap to check, as hit_policy.apply would say)."""
+        fixed = rule.fixed
+        if fixed is not None:
+            run = env.evaluation
+            if type(run) is Run:
+                run.log.append((self, run.decision, (rule.position,), None, None, False))
+            return fixed.fresh_result()
+        if self.checked_outputs:
+            hit = self._hit(rule, env)
+            if hit is None:
+                self._record(env, (), None, errors.NO_OUTPUT_VALUE_MATCH)
+                return None
+            values = hit.values
+        else:
+            values = self._values(rule, env)
+        self._record(env, (rule.position,), (values,), None)
+        if len(values) == 1:
+            return values[0]
+        return {out.name: v for out, v in zip(self.outputs, values, strict=True)}
 
     def defect(self, env: Env, code: str) -> Any:
         """Record a table that could not be evaluated (the defect is reported): null."""
-        self._record(env, [], code)
+        self._record(env, (), None, code)
         return None
 
     # --- matching ------------------------------------------------------------------------
@@ -164,30 +194,34 @@ class CompiledTable:
     def _decide(self, matched: list[int], env: Env) -> Any:
         if self.hit_policy == "FIRST":
             matched = matched[:1]
+        if len(matched) == 1 and self.single_hit:
+            return self.one(self.rules[matched[0]], env)
         hits = []
         for position in matched:
             hit = self._hit(self.rules[position], env)
             if hit is None:
-                self._record(env, [], errors.NO_OUTPUT_VALUE_MATCH)
+                self._record(env, (), None, errors.NO_OUTPUT_VALUE_MATCH)
                 return None
             hits.append(hit)
         outcome = hit_policy.apply(self.hit_policy, self.aggregation, hits, self._combine)
         if outcome.defect is not None:
             report_error(env, outcome.defect, outcome.message, [hit_policy.label(h) for h in hits])
-        self._record(env, self._matches(outcome), outcome.defect)
+        counted = outcome.hits
+        positions = tuple([hit.position for hit in counted])
+        self._record(env, positions, tuple([hit.values for hit in counted]), outcome.defect)
         return outcome.value
 
     def _hit(self, rule: Rule, env: Env) -> Hit | None:
         """The rule's output values, checked against the output values (None: a defect)."""
         fixed = rule.fixed
         if fixed is not None:
-            values = fresh(fixed.values) if fixed.mutable else fixed.values
+            copy = fixed.values_copy
+            values = fixed.values if copy is None else copy(fixed.values)
             return Hit(rule.position, rule.rule_id, values, fixed.priority)
-        values = [
-            self._output(out, expr(env), env)
-            for out, expr in zip(self.outputs, rule.outputs, strict=True)
-        ]
+        values = self._values(rule, env)
         priority: tuple[int, ...] = ()
+        if not self.checked_outputs:
+            return Hit(rule.position, rule.rule_id, values, priority)
         for out, value in zip(self.outputs, values, strict=True):
             if not output_allowed(out, value, env):
                 message = errors.output_not_allowed(
@@ -199,9 +233,19 @@ class CompiledTable:
                 priority += (rank(out.priorities, value, env),)
         return Hit(rule.position, rule.rule_id, values, priority)
 
+    def _values(self, rule: Rule, env: Env) -> list[Any]:
+        """A rule's computed output values, converted to their output clauses' types."""
+        if self.typed_outputs:
+            return [
+                self._output(out, expr(env), env)
+                for out, expr in zip(self.outputs, rule.outputs, strict=True)
+            ]
+        return [expr(env) for expr in rule.outputs]
+
     def _output(self, out: OutputColumn, value: Any, env: Env) -> Any:
-        if out.type is not None and value is not None:
-            return out.type.coerce(value, env, f"output {out.name}")
+        declared = out.type
+        if declared is not None and value is not None and type(value) is not declared.exact:
+            return declared.coerce(value, env, f"output {out.name}")
         return value
 
     def _combine(self, values: list[Any]) -> Any:
@@ -210,13 +254,13 @@ class CompiledTable:
     def no_match(self, env: Env) -> Any:
         """The value when no rule matches: the default outputs, else null or []."""
         if not any(out.default is not None for out in self.outputs):
-            self._record(env, [], None)
+            self._record(env, (), None, None)
             return hit_policy.no_match(self.hit_policy, self.aggregation)
         values = [
             None if out.default is None else self._output(out, out.default(env), env)
             for out in self.outputs
         ]
-        self._record(env, [], None, default_used=True)
+        self._record(env, (), None, None, default_used=True)
         value = self._combine(values)
         if self.single_hit:
             return value
@@ -231,29 +275,42 @@ class CompiledTable:
 
     # --- the record ----------------------------------------------------------------------
 
-    def _matches(self, outcome: Outcome) -> list[RuleMatch]:
-        found = []
-        for hit in outcome.hits:
-            rule = self.rules[hit.position]
-            outputs = {out.name: v for out, v in zip(self.outputs, hit.values, strict=True)}
-            found.append(rule.match(outputs))
-        return found
-
     def _record(
-        self, env: Env, matches: list[RuleMatch], defect: str | None, *, default_used: bool = False
+        self,
+        env: Env,
+        positions: tuple[int, ...],
+        values: tuple[list[Any], ...] | None,
+        defect: str | None,
+        *,
+        default_used: bool = False,
     ) -> None:
+        """Log this evaluation in the run (the records are built when they are read)."""
         run = env.evaluation
         if type(run) is Run:
-            record = TableRecord(
-                run.decision,
-                self.table_id,
-                self.hit_policy,
-                self.aggregation,
-                matches,
-                defect,
-                default_used,
-            )
-            run.tables.append(record)
+            run.log.append((self, run.decision, positions, values, defect, default_used))
+
+    def record(self, entry: LogEntry) -> TableRecord:
+        """The :class:`TableRecord` of a logged evaluation of this table.
+
+        A rule's prepared outputs are copied (they are shared by every evaluation);
+        computed ones are the values the evaluation used.
+        """
+        _, decision, positions, values, defect, default_used = entry
+        matches = []
+        for i, position in enumerate(positions):
+            rule = self.rules[position]
+            if values is None:
+                fixed = rule.fixed
+                assert fixed is not None  # logged without values only when prepared
+                outputs = {name: fresh(v) for name, v in fixed.outputs.items()}
+            else:
+                named = zip(self.outputs, values[i], strict=True)
+                outputs = {out.name: v for out, v in named}
+            matches.append(rule.match(outputs))
+        return TableRecord(
+            decision, self.table_id, self.hit_policy, self.aggregation, matches, defect,
+            default_used,
+        )  # fmt: skip
 
 
 def combine(outputs: list[OutputColumn], values: list[Any]) -> Any:
@@ -283,8 +340,4 @@ def shown(value: Any) -> str:
 
 def fresh(value: Any) -> Any:
     """A copy of a prepared list or context value, so no caller can change the original."""
-    if isinstance(value, dict):
-        return {k: fresh(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fresh(v) for v in value]
-    return value
+    return copy_value(value)

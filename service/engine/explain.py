@@ -5,12 +5,19 @@ never changes after loading; everything one evaluation learns lands here. A :cla
 is the :class:`service.feel.env.Evaluation` of the engine: FEEL code sees it as the shared
 evaluation state (warnings, clock) and the engine adds the decision tables evaluated and
 the defects met. :class:`Result` is what the caller gets back.
+
+A table evaluated is logged as a compact tuple (:data:`LogEntry`: the compiled table, the
+decision, the positions of the rules that count and their output values) and turned into
+:class:`TableRecord` and :class:`RuleMatch` objects only when ``Result.tables`` is first
+read: most evaluations in a service are never explained rule by rule in Python, and
+building those objects cost more than evaluating a small table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from service.feel.env import Env, Evaluation, FeelWarning
 
@@ -58,33 +65,112 @@ class DecisionError:
     rule_ids: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+class Recorder(Protocol):
+    """What logs table evaluations: a compiled decision table."""
+
+    def record(self, entry: LogEntry) -> TableRecord:
+        """The record of one logged evaluation of this table."""
+
+
+# (table, decision, positions of the rules that count in hit policy order, their output
+# values (one list per rule; None: the rules' prepared outputs), defect code, default used)
+LogEntry = tuple[Recorder, str, tuple[int, ...], Any, "str | None", bool]
+
+
 class Run(Evaluation):
     """The state of one evaluation: FEEL's warnings and clock plus the engine's records."""
 
-    tables: list[TableRecord] = field(default_factory=list)
-    errors: list[DecisionError] = field(default_factory=list)
-    decision: str = ""  # the decision being evaluated, for the records
+    __slots__ = ("decision", "errors", "log")
+
+    def __init__(
+        self,
+        warnings: list[FeelWarning] | None = None,
+        now: Any = None,
+        log: list[LogEntry] | None = None,
+        errors: list[DecisionError] | None = None,
+        decision: str = "",
+    ) -> None:
+        # Written out rather than generated: a Run is made for every evaluation.
+        self.warnings = [] if warnings is None else warnings
+        self.now = now
+        self.log: list[LogEntry] = [] if log is None else log
+        self.errors: list[DecisionError] = [] if errors is None else errors
+        self.decision = decision  # the decision being evaluated, for the records
+
+    @property
+    def tables(self) -> list[TableRecord]:
+        """The decision tables evaluated so far, as records (built on each read)."""
+        return records(self.log)
+
+    def __repr__(self) -> str:
+        return f"Run(decision={self.decision!r}, tables={len(self.log)}, errors={self.errors!r})"
 
 
-@dataclass(slots=True)
+def records(log: Sequence[LogEntry]) -> list[TableRecord]:
+    """The :class:`TableRecord` of every logged table evaluation, in order."""
+    return [entry[0].record(entry) for entry in log]
+
+
 class Result:
     """What one evaluation returns.
 
     ``values`` maps each requested decision name to its FEEL value (None when it failed);
-    ``tables`` lists every decision table evaluated, in order; ``warnings`` holds FEEL's
-    warnings (each with a code and span); ``errors`` the defects met.
+    ``tables`` lists every decision table evaluated, in order (built from the evaluation's
+    log on first read); ``warnings`` holds FEEL's warnings (each with a code and span);
+    ``errors`` the defects met.
     """
 
-    values: dict[str, Any]
-    tables: list[TableRecord]
-    warnings: list[FeelWarning]
-    errors: list[DecisionError]
+    # service.engine.quick's generated code fills these slots itself: keep it in step.
+    __slots__ = ("_log", "_tables", "errors", "values", "warnings")
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        tables: list[TableRecord] | None,
+        warnings: list[FeelWarning],
+        errors: list[DecisionError],
+        log: Sequence[LogEntry] = (),
+    ) -> None:
+        """``tables`` None: the records are built from ``log`` when first read."""
+        self.values = values
+        self._tables = tables
+        self._log = log
+        self.warnings = warnings
+        self.errors = errors
+
+    @property
+    def tables(self) -> list[TableRecord]:
+        """Every decision table evaluated, in order."""
+        tables = self._tables
+        if tables is None:
+            tables = self._tables = records(self._log)
+            self._log = ()
+        return tables
+
+    @tables.setter
+    def tables(self, tables: list[TableRecord]) -> None:
+        self._tables = tables
+        self._log = ()
 
     @property
     def ok(self) -> bool:
         """True when no decision met a defect."""
         return not self.errors
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.values, self.tables, self.warnings, self.errors) == (
+            other.values, other.tables, other.warnings, other.errors,
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(values={self.values!r}, tables={self.tables!r}, "
+            f"warnings={self.warnings!r}, errors={self.errors!r})"
+        )
 
 
 def run_of(env: Env) -> Run | None:
@@ -104,4 +190,4 @@ def report_error(env: Env, code: str, message: str, rule_ids: list[str] | None =
 
 def result_of(run: Run, values: dict[str, Any]) -> Result:
     """The :class:`Result` of a finished run."""
-    return Result(values, run.tables, run.warnings, run.errors)
+    return Result(values, None, run.warnings, run.errors, run.log)

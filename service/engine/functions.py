@@ -47,35 +47,74 @@ def bind_arguments(
     ``lenient`` an argument that does not conform becomes null instead (decision services
     treat their parameters like input data).
     """
-    names = [p for p, _ in parameters]
+    return bind(name, parameters, frozenset(p for p, _ in parameters), args, named, env, lenient)
+
+
+def bind(
+    name: str,
+    parameters: Parameters,
+    known: frozenset[str],
+    args: list[Any],
+    named: dict[str, Any] | None,
+    env: Env,
+    lenient: bool = False,
+) -> dict[str, Any] | None:
+    """:func:`bind_arguments` with the parameter names ``known`` worked out beforehand."""
     if named is not None:
-        unknown = [k for k in named if k not in names]
-        if unknown:
+        if not named.keys() <= known:
+            unknown = [k for k in named if k not in known]
             env.warn(
                 errors.BAD_INVOCATION, f"{name} has no parameter {', '.join(map(repr, unknown))}"
             )
             return None
-        values = [named.get(p) for p in names]
+        get = named.get
+        values = [get(p) for p, _ in parameters]
     else:
-        if len(args) != len(names):
+        if len(args) != len(parameters):
             env.warn(
-                errors.BAD_INVOCATION, f"{name} takes {len(names)} arguments, {len(args)} given"
+                errors.BAD_INVOCATION,
+                f"{name} takes {len(parameters)} arguments, {len(args)} given",
             )
             return None
-        values = list(args)
-    bound: dict[str, Any] = {}
-    for (param, declared), value in zip(parameters, values, strict=True):
-        if declared is not None and value is not None:
-            converted = declared.convert(value)
+        values = args
+    if len(known) != len(parameters):  # a repeated parameter name: the last one wins
+        return _bind_each(name, parameters, values, env, lenient)
+    bound = {p: value for (p, _), value in zip(parameters, values, strict=True)}
+    for param, declared in parameters:
+        if declared is None:
+            continue
+        value = bound[param]
+        if value is not None and type(value) is not declared.exact:
+            converted = _converted(name, param, declared, value, env)
             if converted is Declared.NOT_CONFORMING:
-                message = f"argument {param!r} of {name} is not a {declared.name}"
-                env.warn(errors.TYPE_COERCION, message)
                 if not lenient:
                     return None
                 converted = None
-            value = converted
+            bound[param] = converted
+    return bound
+
+
+def _bind_each(
+    name: str, parameters: Parameters, values: list[Any], env: Env, lenient: bool
+) -> dict[str, Any] | None:
+    bound: dict[str, Any] = {}
+    for (param, declared), value in zip(parameters, values, strict=True):
+        if declared is not None and value is not None and type(value) is not declared.exact:
+            value = _converted(name, param, declared, value, env)
+            if value is Declared.NOT_CONFORMING:
+                if not lenient:
+                    return None
+                value = None
         bound[param] = value
     return bound
+
+
+def _converted(name: str, param: str, declared: Declared, value: Any, env: Env) -> Any:
+    """``value`` converted to the parameter's type, or NOT_CONFORMING after a warning."""
+    converted = declared.convert(value)
+    if converted is Declared.NOT_CONFORMING:
+        env.warn(errors.TYPE_COERCION, f"argument {param!r} of {name} is not a {declared.name}")
+    return converted
 
 
 def knowledge_function(
@@ -93,13 +132,14 @@ def knowledge_function(
     """
     signature = [Parameter(p, d.name if d else None) for p, d in parameters]
     knowledge = Env(scope_vars)
+    known = frozenset(p for p, _ in parameters)
 
     def invoke(caller: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
-        bound = bind_arguments(name, parameters, args, named, caller)
+        bound = bind(name, parameters, known, args, named, caller)
         if bound is None:
             return None
         result = body(Env(bound, knowledge, caller.evaluation))
-        if result_type is not None:
+        if result_type is not None and result is not None and type(result) is not result_type.exact:
             return result_type.coerce(result, caller, f"result of {name}")
         return result
 

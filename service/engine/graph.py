@@ -35,7 +35,11 @@ class InputNode:
 
 @dataclass(slots=True)
 class DecisionNode:
-    """A decision: its compiled logic (None: it has none), type and required decisions."""
+    """A decision: its compiled logic (None: it has none), type and required decisions.
+
+    ``table`` is the compiled decision table when the decision's logic is one (untyped),
+    for the shortcuts of :mod:`service.engine.quick`.
+    """
 
     key: Key
     name: str
@@ -43,6 +47,7 @@ class DecisionNode:
     evaluate: Evaluator | None
     declared: Declared | None
     requires: list[Key] = field(default_factory=list)
+    table: Any = None
 
 
 @dataclass(slots=True)

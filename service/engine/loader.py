@@ -17,7 +17,7 @@ from typing import Any
 from service.dmn import model as m
 from service.dmn.diagnostics import Diagnostic
 from service.engine import errors
-from service.engine.boxed import compile_boxed
+from service.engine.boxed import compile_boxed, compile_logic
 from service.engine.errors import ModelError
 from service.engine.functions import declared_parameters, knowledge_function
 from service.engine.graph import DecisionNode, Graph, InputNode, Key, ServiceNode
@@ -228,9 +228,9 @@ class _Loader:
         for decision in info.definitions.decisions:
             refs: set[str] = set()
             where = replace(scope.at(decision.id, f"decision {decision.name!r}"), refs=refs)
-            evaluate = None
+            evaluate, table = None, None
             if decision.expression is not None:
-                evaluate = compile_boxed(decision.expression, where, decision.name)
+                evaluate, table = compile_logic(decision.expression, where, decision.name)
             declared = info.types.resolve(decision.variable.type_ref, where, "type")
             key = _key(info.namespace, decision)
             requires = []
@@ -242,7 +242,7 @@ class _Loader:
                 elif req.kind in ("input", "knowledge"):
                     self._href(info, req.href, f"decision {decision.name!r}", decision.id)
             self.graph.decisions[key] = DecisionNode(
-                key, decision.name, info.namespace, evaluate, declared, requires
+                key, decision.name, info.namespace, evaluate, declared, requires, table
             )
             used[key] = refs
         self._implicit_requirements(info, used)

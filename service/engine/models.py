@@ -20,13 +20,32 @@ from service.engine.explain import Result, Run
 from service.engine.functions import bind_arguments
 from service.engine.graph import DecisionNode, Graph, InputNode, Key, ServiceNode, Session, decide
 from service.engine.loader import LoadedSet, ModelInfo
+from service.engine.quick import Shortcut, input_types, quick_evaluator
 from service.engine.services import evaluate_service, parameters_of, service_result
 from service.feel.env import Env
 
 Target = InputNode | DecisionNode
 _NOTHING: frozenset[Key] = frozenset()
-# Asked names, their keys, their decisions' names, and the plan when no decision is given.
-_Targets = tuple[tuple[str, ...], tuple[Key, ...], tuple[str, ...], tuple[DecisionNode, ...]]
+
+
+class _Targets:
+    """What a request for some decisions needs, worked out once per request shape."""
+
+    __slots__ = ("keys", "names", "own_names", "plan", "quick")
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        keys: tuple[Key, ...],
+        own_names: tuple[str, ...],
+        plan: tuple[DecisionNode, ...],
+        quick: Shortcut | None,
+    ) -> None:
+        self.names = names  # as asked
+        self.keys = keys
+        self.own_names = own_names  # the decisions' names in the model's scope
+        self.plan = plan  # when no decision value is given
+        self.quick = quick  # the shortcut for the request's common case, if any
 
 
 def _kind(target: Target) -> str:
@@ -44,10 +63,11 @@ class Model:
         self._aliases: dict[str, Target] = {}
         self._decisions: dict[str, DecisionNode] = {}
         self._services: dict[str, ServiceNode] = {}
-        self._all_targets: _Targets = ((), (), (), ())
+        self._all_targets = _Targets((), (), (), (), None)
         self._simple = False
         self._initial: dict[str, Any] = {}
         self._fast_inputs: dict[str, type] = {}  # own input -> the type taken as is
+        self._input_types: dict[str, type | None] = {}  # every own input (see quick.py)
         self._target_cache: dict[tuple[str, ...], _Targets] = {}
         self._index(loaded)
 
@@ -83,39 +103,57 @@ class Model:
     def evaluate(self, inputs: Mapping[str, Any], decisions: Iterable[str] | None = None) -> Result:
         """Evaluate ``decisions`` (all of the model's when None) for the given inputs."""
         if decisions is None:
-            names, keys, own_names, plan = self._all_targets
+            targets = self._all_targets
         else:
-            wanted = decisions if isinstance(decisions, tuple) else tuple(decisions)
-            names, keys, own_names, plan = self._target_cache.get(wanted) or self._targets(wanted)
+            wanted = decisions if type(decisions) is tuple else tuple(decisions)
+            targets = self._target_cache.get(wanted) or self._targets(wanted)
+        quick = targets.quick
+        if quick is not None:
+            result = quick(inputs)
+            if result is not None:
+                return result
+        if self._simple:
+            return self._evaluate_simple(inputs, targets)
+        return self._evaluate_imports(inputs, targets)
+
+    def _evaluate_simple(self, inputs: Mapping[str, Any], targets: _Targets) -> Result:
+        """One model, no imports: one scope, no session needed."""
         run = Run()
-        if self._simple:  # one model, no imports: one scope, no session needed
-            scope = dict(self._initial)
-            env = Env(scope, None, run)
-            fast, others = self._fast_inputs, None
-            for name, value in inputs.items():
-                exact = fast.get(name)
-                if exact is not None and (exact is object or type(value) is exact or value is None):
-                    scope[name] = value  # an own input whose value needs no conversion
-                else:
-                    others = others or {}
-                    others[name] = value
-            if others and (given := self._load_inputs(scope, env, others, None)):
-                plan = self._graph.plan(keys, given)
-            for node in plan:
-                scope[node.name] = decide(node, env, run)
-            run.decision = ""
-            if len(names) == 1:
-                found = {names[0]: scope.get(own_names[0])}
+        scope = dict(self._initial)
+        env = Env(scope, None, run)
+        fast, others = self._fast_inputs, None
+        for name, value in inputs.items():
+            exact = fast.get(name)
+            if exact is not None and (exact is object or type(value) is exact or value is None):
+                scope[name] = value  # an own input whose value needs no conversion
             else:
-                found = {name: scope.get(own) for name, own in zip(names, own_names, strict=True)}
+                others = others or {}
+                others[name] = value
+        plan = targets.plan
+        if others and (given := self._load_inputs(scope, env, others, None)):
+            plan = self._graph.plan(targets.keys, given)
+        for node in plan:
+            scope[node.name] = decide(node, env, run)
+        run.decision = ""
+        names, own_names = targets.names, targets.own_names
+        if len(names) == 1:
+            found = {names[0]: scope.get(own_names[0])}
         else:
-            session = Session(self._graph, run, self._namespace)
-            own_env = session.env(self._namespace)
-            given = self._load_inputs(own_env.vars, own_env, inputs, session)
-            session.execute(self._graph.plan(keys, given) if given else plan)
-            values = session.values
-            found = {name: values.get(key) for name, key in zip(names, keys, strict=True)}
-        return Result(found, run.tables, run.warnings, run.errors)
+            found = {name: scope.get(own) for name, own in zip(names, own_names, strict=True)}
+        return Result(found, None, run.warnings, run.errors, run.log)
+
+    def _evaluate_imports(self, inputs: Mapping[str, Any], targets: _Targets) -> Result:
+        """A model importing others: a session with one scope per model."""
+        run = Run()
+        session = Session(self._graph, run, self._namespace)
+        own_env = session.env(self._namespace)
+        given = self._load_inputs(own_env.vars, own_env, inputs, session)
+        session.execute(self._graph.plan(targets.keys, given) if given else targets.plan)
+        values = session.values
+        found = {
+            name: values.get(key) for name, key in zip(targets.names, targets.keys, strict=True)
+        }
+        return Result(found, None, run.warnings, run.errors, run.log)
 
     def invoke_service(self, service_name: str, inputs: Mapping[str, Any]) -> Result:
         """Invoke a decision service with parameter values by name; values are its outputs."""
@@ -140,7 +178,7 @@ class Model:
             values = {next(iter(outputs)): value}
         else:
             values = {k: value.get(k) if isinstance(value, dict) else None for k in outputs}
-        return Result(values, run.tables, run.warnings, run.errors)
+        return Result(values, None, run.warnings, run.errors, run.log)
 
     # --- inputs and targets ----------------------------------------------------------------
 
@@ -185,11 +223,18 @@ class Model:
             if not isinstance(target, DecisionNode):
                 raise KeyError(f"model {self.name!r} has no decision {name!r}")
             nodes.append(target)
-        keys = tuple(n.key for n in nodes)
-        found = (wanted, keys, tuple(n.name for n in nodes), self._graph.plan(keys))
+        found = self._make_targets(wanted, nodes)
         if len(self._target_cache) < 256:  # request shapes are few; never grow unbounded
             self._target_cache[wanted] = found
         return found
+
+    def _make_targets(self, names: tuple[str, ...], nodes: list[DecisionNode]) -> _Targets:
+        keys = tuple(n.key for n in nodes)
+        plan = self._graph.plan(keys)
+        quick = None
+        if self._simple and len(nodes) == 1 and plan == (nodes[0],):
+            quick = quick_evaluator(nodes[0], names[0], self._input_types)
+        return _Targets(names, keys, tuple(n.name for n in nodes), plan, quick)
 
     def _index(self, loaded: LoadedSet) -> None:
         graph, ns = loaded.graph, self.namespace
@@ -199,14 +244,13 @@ class Model:
         for service in graph.services.values():
             if service.namespace == ns:
                 self._services[service.name] = service
-        for node in loaded.graph.inputs.values():
-            if node.namespace == ns:
-                exact = object if node.declared is None else node.declared.exact
-                if exact is not None:
-                    self._fast_inputs[node.name] = exact
-        keys = tuple(node.key for node in self._decisions.values())
-        self._all_targets = (tuple(self._decisions), keys, tuple(self._decisions), graph.plan(keys))
+        own_inputs = [node for node in graph.inputs.values() if node.namespace == ns]
+        self._input_types = input_types(own_inputs)
+        for name, exact in self._input_types.items():
+            if exact is not None:
+                self._fast_inputs[name] = exact
         self._simple = not graph.imports.get(ns)
+        self._all_targets = self._make_targets(tuple(self._decisions), [*self._decisions.values()])
         self._initial = graph.initial.get(ns, {})
         self._add_aliases(loaded, ns, "", set())
         targets: list[Target] = [*graph.inputs.values(), *graph.decisions.values()]

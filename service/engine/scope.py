@@ -35,9 +35,12 @@ class Scope:
     element_id: str | None = None
     where: str = ""  # e.g. "decision 'Approval'", for messages
     refs: set[str] | None = None  # when set, collects every name the compiled texts use
-    # Compiled texts by (kind, text, names): a table repeats its cells ("-", "true", ranges)
-    # and compiled FEEL holds no state, so one compilation serves every equal cell.
-    cache: dict[tuple[str, str, frozenset[str]], Any] = field(default_factory=dict)
+    # Compiled texts by (kind, text, names, closed): a table repeats its cells ("-", "true",
+    # ranges) and compiled FEEL holds no state, so one compilation serves every equal cell.
+    cache: dict[tuple[str, str, frozenset[str], bool], Any] = field(default_factory=dict)
+    # The texts run in scopes binding only ``names`` (see service.feel.compile_expression);
+    # False where a scope binds names only known at run time (a boxed filter's item).
+    closed: bool = True
 
     def with_names(self, names: Iterable[str]) -> Scope:
         """This scope with more names visible (context entries, parameters)."""
@@ -67,12 +70,12 @@ class Scope:
         return self._compiled("tests", text, what) or _never
 
     def _compiled(self, kind: str, text: str, what: str) -> Any:
-        key = (kind, text, self.names)
+        key = (kind, text, self.names, self.closed)
         compiled = self.cache.get(key)
         if compiled is None:
             compile_text = compile_expression if kind == "expression" else compile_unary_tests
             try:
-                compiled = compile_text(text, self.names, self.types.feel_types)
+                compiled = compile_text(text, self.names, self.types.feel_types, closed=self.closed)
             except FeelSyntaxError as exc:
                 self.report(errors.feel_syntax(self.element_id, self._describe(what), exc))
                 return None
@@ -94,7 +97,9 @@ class Scope:
         for test in node.tests:
             start, end = test.span
             try:
-                part = compile_unary_tests(source[start:end], self.names, self.types.feel_types)
+                part = compile_unary_tests(
+                    source[start:end], self.names, self.types.feel_types, closed=self.closed
+                )
             except FeelSyntaxError:  # a test that only parses in its list: no ranking
                 return None
             parts.append(part)
@@ -106,6 +111,14 @@ class Scope:
 
     def _describe(self, what: str) -> str:
         return f"{self.where}, {what}" if self.where else what
+
+
+def runnable(compiled: Any) -> Evaluator:
+    """What to call at run time for a compiled expression: its plain function form when it
+    has one (same answers, cheaper calls), else the evaluator itself."""
+    function = getattr(compiled, "function", None)
+    found: Evaluator = function() if callable(function) else compiled
+    return found
 
 
 def constant(compiled: Any) -> tuple[bool, Any]:

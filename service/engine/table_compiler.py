@@ -25,11 +25,12 @@ from service.engine.decision_table import (
     shown,
 )
 from service.engine.explain import report_error
-from service.engine.scope import Evaluator, Scope, constant
+from service.engine.scope import Evaluator, Scope, constant, runnable
 from service.engine.table_codegen import InputShape, generate
 from service.engine.table_index import BooleanCell, ColumnIndex, constant_sets, value_test
 from service.engine.types import Declared
 from service.feel import nodes
+from service.feel.compile_base import copier
 from service.feel.env import Env
 
 _MISSING = object()
@@ -58,8 +59,13 @@ def compile_table(table: m.DecisionTable, scope: Scope, result_name: str) -> Com
     aggregation = table.aggregation if table.hit_policy == "COLLECT" else None
     compiled = CompiledTable(table.id, table.hit_policy, aggregation, readers, outputs, rules)
     compiled.single_hit = table.hit_policy in hit_policy.SINGLE_HIT
+    compiled.typed_outputs = any(out.type is not None for out in outputs)
+    compiled.checked_outputs = any(
+        out.allowed is not None or out.priorities is not None for out in outputs
+    )
     compiled.index(_indexes(rules, len(readers)))
     compiled.fast = generate(compiled, shapes)
+    compiled.shapes = shapes
     return compiled
 
 
@@ -85,7 +91,11 @@ def _reader(clause: m.InputClause, label: str, scope: Scope) -> InputShape:
         allowed, sets = value_test(compiled), constant_sets(compiled)
     node = getattr(value, "node", None)
     name = node.name if isinstance(node, nodes.Name) and node.name != "?" else None
+    path = None
+    if isinstance(node, nodes.Path) and isinstance(node.base, nodes.Name) and node.base.name != "?":
+        path = (node.base.name, node.member)
     exact = declared.exact if declared is not None else None
+    value = runnable(value)
 
     def read(env: Env) -> Any:
         v = env.vars.get(name, _MISSING) if name is not None else _MISSING
@@ -100,8 +110,8 @@ def _reader(clause: m.InputClause, label: str, scope: Scope) -> InputShape:
         return v
 
     if allowed is not None and sets is None:
-        name = None  # the generated code cannot check these input values itself
-    return InputShape(read, name, exact, declared is not None, sets)
+        name = path = None  # the generated code cannot check these input values itself
+    return InputShape(read, name, exact, declared is not None, sets, path)
 
 
 def _converted(declared: Declared, value: Any, label: str, env: Env) -> Any:
@@ -129,7 +139,9 @@ def _output_column(
         priorities = where.split_tests(compiled)
     default = None
     if clause.default_output_entry is not None and clause.default_output_entry.text.strip():
-        default = where.expression(clause.default_output_entry.text, f"default output of {name!r}")
+        default = runnable(
+            where.expression(clause.default_output_entry.text, f"default output of {name!r}")
+        )
     declared = scope.types.resolve(clause.type_ref, where, f"output {name!r}")
     return OutputColumn(name, declared, allowed, allowed_text, priorities, default)
 
@@ -167,7 +179,9 @@ def _rule(
         for entry, column in zip(rule.output_entries, outputs, strict=False)
     ]
     annotations = dict(zip(annotation_names, rule.annotation_entries, strict=False))
-    found = Rule(position, rule.id, cells, compiled, annotations, rule.extensions)
+    found = Rule(
+        position, rule.id, cells, [runnable(c) for c in compiled], annotations, rule.extensions
+    )
     found.fixed = _fixed(compiled, outputs)
     return found
 
@@ -192,7 +206,7 @@ def _fixed(compiled: list[Evaluator], outputs: list[OutputColumn]) -> Fixed | No
     )
     named = {out.name: v for out, v in zip(outputs, values, strict=True)}
     result = combine(outputs, values)
-    return Fixed(values, priority, result, named, isinstance(result, dict | list))
+    return Fixed(values, priority, result, named, copier(result), copier(values))
 
 
 def _indexes(rules: list[Rule], width: int) -> list[tuple[int, ColumnIndex]]:

@@ -26,6 +26,7 @@ from service.feel.env import Env
 from service.feel.values import Range
 
 CellTest = Callable[[Any, Env], Any]
+_NO_SCOPE = Env()  # handed to index matching that evaluates no cell
 
 # Types whose Python equality and hash are FEEL's equality (numbers compare by value:
 # Decimal("1.0") == Decimal("1") with equal hashes).
@@ -56,19 +57,27 @@ class _Segments:
         """Sort the bounds and sweep them once, giving every segment its rule mask."""
         points = sorted({b for r, _ in self.ranges for b in (r.start, r.end) if b is not None})
         self.points = points
-        starts = [0] * (2 * len(points) + 2)
-        ends = [0] * (2 * len(points) + 2)
+        starts: list[list[int]] = [[] for _ in range(2 * len(points) + 1)]
+        ends: list[list[int]] = [[] for _ in range(2 * len(points) + 1)]
         for rng, bit in self.ranges:
             first, last = self._first(rng), self._last(rng)
             if first <= last:
-                starts[first] |= bit
-                ends[last] |= bit
+                starts[first].append(bit)
+                ends[last].append(bit)
+        # A rule may hold several ranges of one column ("< 0, > 20", "[1..10], [2..3]"):
+        # its bit stays on while any of them is open, so open ranges are counted.
+        open_ranges: dict[int, int] = {}
         active = 0
         masks = []
         for seg in range(2 * len(points) + 1):
-            active |= starts[seg]
+            for bit in starts[seg]:
+                open_ranges[bit] = open_ranges.get(bit, 0) + 1
+                active |= bit
             masks.append(active)
-            active &= ~ends[seg]
+            for bit in ends[seg]:
+                open_ranges[bit] -= 1
+                if not open_ranges[bit]:
+                    active &= ~bit
         self.masks = masks
 
     def _first(self, rng: Range) -> int:
@@ -305,9 +314,33 @@ def value_test(compiled: Any) -> Callable[[Any, Env], bool] | None:
         return lambda value, env: compiled(value, env) is True
     allowed = constant_sets(compiled)
     if allowed is not None:
-        empty: frozenset[Any] = frozenset()
-        return lambda value, env: value in allowed.get(type(value), empty)
+
+        def among(value: Any, env: Env) -> bool:
+            same_type = allowed.get(type(value))  # guards the lookup: lists do not hash
+            return same_type is not None and value in same_type
+
+        return among
     return lambda value, env: index.match(value, env, 1) == 1
+
+
+def scopeless_test(compiled: Any) -> Callable[[Any], bool] | None:
+    """:func:`value_test` as ``check(value) -> bool`` when the tests are made of constants
+    (no scope needed, nothing to warn about); None when they must be evaluated."""
+    index = _single(compiled)
+    if index.complex:
+        return None
+    if index.any_mask:
+        return lambda value: True
+    allowed = constant_sets(compiled)
+    if allowed is not None:
+
+        def among(value: Any) -> bool:
+            same_type = allowed.get(type(value))
+            return same_type is not None and value in same_type
+
+        return among
+    match = index.match
+    return lambda value: match(value, _NO_SCOPE, 1) == 1
 
 
 def constant_sets(compiled: Any) -> dict[type, frozenset[Any]] | None:

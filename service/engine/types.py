@@ -17,6 +17,7 @@ from typing import Any
 
 from service.dmn import model as m
 from service.engine import errors
+from service.engine.table_index import scopeless_test
 from service.feel import types as ft
 from service.feel.env import Env
 from service.feel.typeexpr import parse_type
@@ -34,7 +35,11 @@ _XSD = {
 }  # fmt: skip
 
 # Python types whose values are exactly the instances of a built-in type: a fast path.
-_EXACT: dict[ft.FeelType, type] = {ft.NUMBER: Decimal, ft.STRING: str, ft.BOOLEAN: bool}
+_EXACT: dict[ft.FeelType, type] = {
+    ft.NUMBER: Decimal, ft.STRING: str, ft.BOOLEAN: bool,
+    ft.ContextType(): dict,  # "context": any context
+    ft.ListType(ft.ANY): list,  # "list": any list
+}  # fmt: skip
 
 
 class Declared:
@@ -189,9 +194,11 @@ class TypeRegistry:
         if not text or not text.strip() or self._compile_tests is None:
             return base
         test = self._compile_tests(text, item)
+        allowed = scopeless_test(test)
+        if allowed is None:
 
-        def allowed(value: Any) -> bool:
-            return test(value, Env()) is True
+            def allowed(value: Any) -> bool:
+                return test(value, Env()) is True
 
         return ft.ConstrainedType(base, allowed, f"{item.name} ({what} {text.strip()})")
 

@@ -5,14 +5,13 @@ Jinja) and holds what every compile method needs: the source for warnings, the d
 type names, and :func:`fail`, which turns an exception met while evaluating into FEEL's
 null plus a warning with a code and the span of the node at fault.
 
-Constant sub-expressions are folded at compile time into :class:`Constant` closures, so
+Constant sub-expressions are folded at compile time into constant closures, so
 ``date("2024-01-01")`` or ``1 + 2`` cost nothing per evaluation and the decision-table
 indexer can read their values.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -26,44 +25,82 @@ Fn = Callable[[Env], Any]
 NOT_CONSTANT = object()  # what :func:`constant_value` answers for a closure that is not constant
 
 
-class Constant:
-    """A compiled expression whose value is known at compile time."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __call__(self, env: Env) -> Any:
-        return self.value
+_CONSTANT = "feel_constant"  # the attribute naming a constant closure's value
 
 
-class MutableConstant(Constant):
-    """A constant list or context: each evaluation gets its own copy, so that no caller
-    can change what the next evaluation sees."""
+def constant(value: Any) -> Fn:
+    """The closure that always answers ``value``.
 
-    __slots__ = ("_nested",)
+    A plain function (cheaper to call than an object): its value is kept in an attribute
+    for :func:`constant_value`. A list or context is copied on every call, so that no
+    caller can change what the next evaluation sees.
+    """
+    copy = copier(value)
+    if copy is None:
 
-    def __init__(self, value: Any) -> None:
-        super().__init__(value)
-        items = value if isinstance(value, list) else value.values()
-        self._nested = any(isinstance(item, list | dict) for item in items)
+        def run(env: Env) -> Any:
+            return value
 
-    def __call__(self, env: Env) -> Any:
-        value = self.value
-        if self._nested:
-            return copy.deepcopy(value)
-        return list(value) if isinstance(value, list) else dict(value)
+    else:
+
+        def run(env: Env) -> Any:
+            return copy(value)
+
+    setattr(run, _CONSTANT, value)
+    return run
 
 
-def constant(value: Any) -> Constant:
-    """The closure that always answers ``value``."""
-    return MutableConstant(value) if isinstance(value, list | dict) else Constant(value)
+def copier(value: Any) -> Callable[[Any], Any] | None:
+    """A function copying ``value`` (and only it) for a caller who may change the copy:
+    its lists and contexts, however deeply nested, are new; other FEEL values are
+    immutable and shared. None when ``value`` holds no list or context.
+
+    Worked out once for a value handed out many times (a constant, a rule's outputs):
+    copying is then a few C-level ``list``/``dict`` calls.
+    """
+    if isinstance(value, list):
+        plan = [(i, c) for i, item in enumerate(value) if (c := copier(item)) is not None]
+        if not plan:
+            return list
+
+        def copy_list(original: Any) -> Any:
+            copied = list(original)
+            for i, copy in plan:
+                copied[i] = copy(copied[i])
+            return copied
+
+        return copy_list
+    if isinstance(value, dict):
+        entries = [(k, c) for k, item in value.items() if (c := copier(item)) is not None]
+        if not entries:
+            return dict
+
+        def copy_dict(original: Any) -> Any:
+            copied = dict(original)
+            for k, copy in entries:
+                copied[k] = copy(copied[k])
+            return copied
+
+        return copy_dict
+    return None
+
+
+def copy_value(value: Any) -> Any:
+    """A copy of ``value``'s lists and contexts, however deeply nested (other FEEL values
+    are immutable and shared)."""
+    if isinstance(value, dict):
+        return {k: copy_value(v) if isinstance(v, _MUTABLE) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_value(v) if isinstance(v, _MUTABLE) else v for v in value]
+    return value
+
+
+_MUTABLE = (list, dict)
 
 
 def constant_value(fn: Fn) -> Any:
     """The value of a constant closure, or NOT_CONSTANT."""
-    return fn.value if isinstance(fn, Constant) else NOT_CONSTANT
+    return getattr(fn, _CONSTANT, NOT_CONSTANT)
 
 
 def fail(env: Env, exc: BaseException, source: str, span: tuple[int, int]) -> None:
@@ -86,11 +123,22 @@ class CompilerBase:
         source: str,
         names: Iterable[str] = (),
         types: Mapping[str, Any] | None = None,
+        closed: bool = False,
     ) -> None:
         self.source = source
         self.declared = frozenset(names)
         self.types: Mapping[str, Any] = types or {}
         self.shadowed: frozenset[str] = frozenset()  # names bound anywhere in the tree
+        # ``closed``: the scopes the text is evaluated in bind only ``names`` (and what the
+        # text binds itself), so a built-in's name bound by neither is the built-in.
+        self.closed = closed
+        self.open_scopes = 0  # > 0 inside a filter condition: items bind any name
+
+    def static_builtin(self, name: str) -> Any:
+        """The built-in ``name`` certainly means here, or None when a scope might bind it."""
+        if not self.closed or self.open_scopes or name in self.shadowed:
+            return None
+        return self.builtin(name)
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()

@@ -79,6 +79,8 @@ class IterCompiler(CompilerBase):
         folded = self.fold(lambda v: member(v, name), base)
         if folded is not None:
             return folded
+        if isinstance(node.base, n.Name) and self.static_builtin(node.base.name) is None:
+            return _name_path(node.base.name, base, name, source, span)
 
         def run(env: Env) -> Any:
             value = base(env)
@@ -93,9 +95,16 @@ class IterCompiler(CompilerBase):
 
     def compile_Filter(self, node: n.Filter) -> Fn:
         """``list[condition]`` or ``list[index]``."""
-        base, condition = self.compile(node.base), self.compile(node.condition)
+        base = self.compile(node.base)
+        self.open_scopes += 1  # an item's entries are in scope: any name may be bound
+        try:
+            condition = self.compile(node.condition)
+        finally:
+            self.open_scopes -= 1
         source, span = self.source, node.span
         literal_index = _is_literal_number(node.condition)
+        used = _names_used(node.condition)
+        reuse = not _captures_scope(node.condition)
 
         def run(env: Env) -> Any:
             value = base(env)
@@ -105,7 +114,7 @@ class IterCompiler(CompilerBase):
             try:
                 if literal_index:
                     return _index(items, condition(env))
-                return _filter(items, condition, env)
+                return _filter(items, condition, env, used, reuse)
             except Exception as exc:
                 return fail(env, exc, source, span)
 
@@ -116,6 +125,27 @@ class IterCompiler(CompilerBase):
         domains = self.iteration_domains(node.iterations)
         body = self.compile(node.body)
         uses_partial = n.uses_name(node.body, "partial")
+        if len(domains) == 1:
+            name, domain, domain_end = domains[0]
+            reuse = not _captures_scope(node.body)
+
+            def run_one(env: Env) -> Any:
+                # One iteration context, the usual case: one scope, its variables replaced
+                # for each value (a fresh scope when the body may keep it in a function).
+                results: list[Any] = []
+                scope = env.child({})
+                for value in _domain_values(env, domain, domain_end):
+                    names = (
+                        {name: value, "partial": list(results)} if uses_partial else {name: value}
+                    )
+                    if reuse:
+                        scope.vars = names
+                    else:
+                        scope = env.child(names)
+                    results.append(body(scope))
+                return results
+
+            return self.guarded(node, run_one)
 
         def run(env: Env) -> Any:
             results: list[Any] = []
@@ -132,6 +162,22 @@ class IterCompiler(CompilerBase):
         domains = self.iteration_domains(node.iterations)
         condition = self.compile(node.condition)
         wanted = node.quantifier == "some"
+        if len(domains) == 1:
+            name, domain, domain_end = domains[0]
+            reuse = not _captures_scope(node.condition)
+
+            def run_one(env: Env) -> Any:
+                scope = env.child({})
+                for value in _domain_values(env, domain, domain_end):
+                    if reuse:
+                        scope.vars = {name: value}
+                    else:
+                        scope = env.child({name: value})
+                    if (condition(scope) is True) is wanted:
+                        return wanted
+                return not wanted
+
+            return self.guarded(node, run_one)
 
         def run(env: Env) -> Any:
             for scope in _combinations(env, domains):
@@ -165,20 +211,65 @@ class IterCompiler(CompilerBase):
         return safe
 
 
+def _name_path(variable: str, lookup: Fn, name: str, source: str, span: tuple[int, int]) -> Fn:
+    """``variable.name``: the variable read from the first scope when it is there (the
+    usual case: an iteration variable, an item, a parameter), else looked up."""
+
+    def run(env: Env) -> Any:
+        value = env.vars.get(variable, _MISSING)
+        if value is _MISSING:
+            value = lookup(env)
+        if isinstance(value, dict):
+            return value.get(name)
+        try:
+            return member(value, name)
+        except Exception as exc:
+            return fail(env, exc, source, span)
+
+    return run
+
+
+_MISSING = object()
+
+
 def _is_literal_number(node: n.Node) -> bool:
     if isinstance(node, n.Negation):
         node = node.operand
     return isinstance(node, n.NumberLiteral)
 
 
-def _filter(items: list[Any], condition: Fn, env: Env) -> Any:
-    """Items for which ``condition`` is true; a number result selects by index instead."""
+def _names_used(node: n.Node) -> tuple[str, ...]:
+    """Every name read under ``node`` (names are resolved where they are written, so these
+    are all the names its evaluation can look up in the scopes it is given)."""
+    return tuple(sorted({x.name for x in n.walk(node) if isinstance(x, n.Name)}))
+
+
+def _captures_scope(node: n.Node) -> bool:
+    """Whether evaluating ``node`` may keep its scope beyond its own evaluation: a function
+    defined in it closes over the scope. Otherwise a loop may reuse one scope object."""
+    return any(isinstance(x, n.FunctionDefinition) for x in n.walk(node))
+
+
+def _filter(items: list[Any], condition: Fn, env: Env, used: tuple[str, ...], reuse: bool) -> Any:
+    """Items for which ``condition`` is true; a number result selects by index instead.
+
+    Each item is in scope as ``item``, and a context's entries by their names (an entry
+    named item wins); only the entries named in the condition are bound, as no other can
+    be looked up.
+    """
     kept: list[Any] = []
+    scope = env.child({})
     for position, item in enumerate(items):
         scope_vars = {"item": item}
-        if isinstance(item, dict):  # its entries are in scope; an entry named item wins
-            scope_vars.update(item)
-        result = condition(env.child(scope_vars))
+        if isinstance(item, dict):
+            for name in used:
+                if name in item:
+                    scope_vars[name] = item[name]
+        if reuse:
+            scope.vars = scope_vars
+        else:
+            scope = env.child(scope_vars)
+        result = condition(scope)
         if result is True:
             kept.append(item)
         elif position == 0 and _is_number(result):

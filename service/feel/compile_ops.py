@@ -7,7 +7,9 @@ three-valued and short-circuit; ``between`` is ``low <= x and x <= high``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from service.feel import compile_messages as messages
@@ -35,6 +37,17 @@ COMPARISON = {
     "<=": ops.less_equal,
     ">": ops.greater_than,
     ">=": ops.greater_equal,
+}
+
+
+# The comparisons of two numbers or two strings, where Python's operators are FEEL's.
+SAME_TYPE_COMPARISON: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
 
@@ -102,11 +115,17 @@ class OpsCompiler(CompilerBase):
     ) -> Fn:
         """The closure that looks ``name`` up along the scope chain at run time; ``missing``
         makes the warning when it is bound nowhere."""
+        builtin = self.static_builtin(name)
+        if builtin is not None:
+            return lambda env: builtin  # no scope can bind the name: the built-in
         builtin = self.builtin(name)
         source = self.source
 
         def run(env: Env) -> Any:
-            scope: Env | None = env
+            value = env.vars.get(name, _MISSING)  # most names are found in the first scope
+            if value is not _MISSING:
+                return value
+            scope = env.parent
             while scope is not None:
                 value = scope.vars.get(name, _MISSING)
                 if value is not _MISSING:
@@ -154,8 +173,44 @@ class OpsCompiler(CompilerBase):
         return self.fold(compute, first, *(right for _, right, _ in steps)) or run
 
     def compile_Comparison(self, node: n.Comparison) -> Fn:
-        """``= != < <= > >=`` via :mod:`ops` (three-valued)."""
-        return self.binary(node, COMPARISON[node.op], node.left, node.right)
+        """``= != < <= > >=`` via :mod:`ops` (three-valued).
+
+        Two numbers or two strings, the usual operands, are compared inline (the first
+        case of ``ops.equal`` and ``ops.compare``); anything else goes to :mod:`ops`.
+        """
+        op = COMPARISON[node.op]
+        left, right = self.compile(node.left), self.compile(node.right)
+        folded = self.fold(op, left, right)
+        if folded is not None:
+            return folded
+        same = SAME_TYPE_COMPARISON[node.op]
+        source, span = self.source, node.span
+        known = constant_value(right)
+        if known is not NOT_CONSTANT and type(known) in (Decimal, str):
+            kind = type(known)
+
+            def run_constant(env: Env) -> Any:
+                a = left(env)
+                if type(a) is kind:
+                    return same(a, known)
+                try:
+                    return op(a, known)
+                except Exception as exc:
+                    return fail(env, exc, source, span)
+
+            return run_constant
+
+        def run(env: Env) -> Any:
+            a, b = left(env), right(env)
+            kind = type(a)
+            if kind is type(b) and (kind is str or kind is Decimal):
+                return same(a, b)
+            try:
+                return op(a, b)
+            except Exception as exc:
+                return fail(env, exc, source, span)
+
+        return run
 
     def binary(self, node: n.Node, op: Any, left_node: n.Node, right_node: n.Node) -> Fn:
         """``op(left, right)`` with errors turned into null + warning."""
@@ -288,6 +343,16 @@ class OpsCompiler(CompilerBase):
         values = [constant_value(fn) for _, fn in entries]
         if all(v is not NOT_CONSTANT for v in values):
             return constant({key: v for (key, _), v in zip(entries, values, strict=True)})
+        used = {
+            x.name for entry in node.entries for x in n.walk(entry.value) if isinstance(x, n.Name)
+        }
+        if not used & set(keys):
+            # No entry names another: the context's own scope would never be read.
+
+            def run_flat(env: Env) -> Any:
+                return {key: value(env) for key, value in entries}
+
+            return run_flat
 
         def run(env: Env) -> Any:
             result: dict[str, Any] = {}

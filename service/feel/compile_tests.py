@@ -136,6 +136,16 @@ class TestsCompiler(CompilerBase):
         expression = self.compile(node.expression)
         uses_input = n.uses_name(node.expression, "?")
         source, span = self.source, node.span
+        known = constant_value(expression)
+        if known is not NOT_CONSTANT:  # read only: a constant list need not be copied
+
+            def test_constant(v: Any, env: Env) -> Any:
+                try:
+                    return expression_matches(v, known, uses_input)
+                except Exception as exc:
+                    return fail(env, exc, source, span)
+
+            return test_constant
 
         def test(v: Any, env: Env) -> Any:
             try:

@@ -49,6 +49,22 @@ class CompiledExpression:
         """The value when it is known without evaluating, else ``compile_base.NOT_CONSTANT``."""
         return constant_value(self._fn)
 
+    def function(self) -> Fn:
+        """The expression as a plain function of an Env, answering as calling this object
+        does: cheaper to call, for evaluators kept by the engine."""
+        fn = self._fn
+        if constant_value(fn) is not NOT_CONSTANT:
+            return fn  # a constant's closure cannot fail
+        source, span = self.source, self.node.span
+
+        def evaluate(env: Env) -> Any:
+            try:
+                return fn(env)
+            except Exception as exc:  # the last line of defence: null, never a crash
+                return fail(env, exc, source, span)
+
+        return evaluate
+
     def __repr__(self) -> str:
         return f"CompiledExpression({self.source!r})"
 
@@ -91,22 +107,35 @@ def _compile(compiler: Compiler, node: n.Node, build: Any) -> Any:
 
 
 def compile_expression(
-    text: str, names: Iterable[str] = (), types: Mapping[str, Any] | None = None
+    text: str,
+    names: Iterable[str] = (),
+    types: Mapping[str, Any] | None = None,
+    *,
+    closed: bool = False,
 ) -> CompiledExpression:
-    """Compile the FEEL expression ``text``; FeelSyntaxError when it is not valid FEEL."""
+    """Compile the FEEL expression ``text``; FeelSyntaxError when it is not valid FEEL.
+
+    With ``closed`` the caller promises that the Env the expression is evaluated in binds
+    no name outside ``names``; the names of built-in functions are then resolved now.
+    """
     names = tuple(names)
     node = parse_expression(text, names, types or ())
-    compiler = Compiler(text, names, types)
+    compiler = Compiler(text, names, types, closed)
     return CompiledExpression(text, node, _compile(compiler, node, compiler.compile))
 
 
 def compile_unary_tests(
-    text: str, names: Iterable[str] = (), types: Mapping[str, Any] | None = None
+    text: str,
+    names: Iterable[str] = (),
+    types: Mapping[str, Any] | None = None,
+    *,
+    closed: bool = False,
 ) -> CompiledUnaryTests:
-    """Compile the FEEL unary tests ``text`` (a decision table input entry)."""
+    """Compile the FEEL unary tests ``text`` (a decision table input entry); ``closed`` as
+    for :func:`compile_expression`."""
     names = tuple(names)
     node = parse_unary_tests(text, names, types or ())
-    compiler = Compiler(text, names, types)
+    compiler = Compiler(text, names, types, closed)
     test = _compile(compiler, node, compiler.compile_tests)
     return CompiledUnaryTests(text, node, test, compiler.analyse(node))
 

@@ -101,6 +101,7 @@ def test_a_boolean_constant_cell_is_equality_with_the_input() -> None:
         ('"a","b"', "a", True),
         ('"a","b"', "c", False),
         ('"a","b"', None, False),
+        ('"a","b"', ["a"], False),  # a list is not among constants (and must not be hashed)
         ("[1..5]", Decimal(3), True),
         ("[1..5]", Decimal(6), False),
         ("-", "anything", True),
