@@ -132,7 +132,10 @@ def report(
     label: str, f: dict[str, float], hand_target: float | None, pydmn_target: float | None
 ) -> None:
     ratio = f["tablerx"] / f["hand"]
-    line = f"{label:<34} tablerx {f['tablerx']:9.2f} us  hand-written {f['hand']:8.2f} us  ratio {ratio:6.2f}x"
+    line = (
+        f"{label:<34} tablerx {f['tablerx']:9.2f} us  "
+        f"hand-written {f['hand']:8.2f} us  ratio {ratio:6.2f}x"
+    )
     if hand_target is not None:
         line += f" (target <= {hand_target:g}x: {'met' if ratio <= hand_target else 'MISSED'})"
     print(line)
@@ -159,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     budget = 0.3 if args.quick else 1.5
     print(
-        f"Python {sys.version.split()[0]}; median microseconds per evaluation; budget {budget}s per figure\n"
+        f"Python {sys.version.split()[0]}; median microseconds per evaluation; "
+        f"budget {budget}s per figure\n"
     )
 
     model, hand, samples, xml = tck_0004(args.tck)
@@ -185,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(f"(c) UNIQUE {rules} rules x 8 inputs", f, 1 if rules == 3000 else None, None)
     growth = scaling[3000] / scaling[300]
     print(
-        f"\n(c) 10x the rules costs tablerx {growth:.2f}x the time (sublinear: < 10x; an if-chain grows ~10x)"
+        f"\n(c) 10x the rules costs tablerx {growth:.2f}x the time "
+        "(sublinear: < 10x; an if-chain grows ~10x)"
     )
     return 0
 
