@@ -39,9 +39,15 @@ def _matches_item(v: Any, item: Any) -> bool:
 
 
 def expression_matches(v: Any, result: Any, uses_input: bool) -> bool | None:
-    """Whether ``v`` satisfies an expression test that evaluated to ``result``."""
+    """Whether ``v`` satisfies an expression test that evaluated to ``result``.
+
+    A boolean result is the answer (the spec: the expression is true with ``?`` bound to
+    the input), except when the expression does not use the input and the input is a
+    boolean or null: then it is a value the input must equal. So the cell ``true`` means
+    "is true" in a yes/no column, and a null input (not assessed) never satisfies it.
+    """
     if result is True or result is False:
-        if isinstance(v, bool) and not uses_input:
+        if not uses_input and (v is None or isinstance(v, bool)):
             return v is result
         return result
     if isinstance(result, list):

@@ -76,7 +76,12 @@ VARS: dict[str, Any] = {"limit": D("10"), "allowed": ["a", "b"], "flag": True, "
         ("allowed", "z", False),
         ("[1, 2, 3]", D("2"), True),
         ("[[1..2], [5..6]]", D("5"), True),
-        # booleans: a boolean expression is the answer, except a constant against a boolean input
+        # booleans: a boolean expression is the answer, except a constant against a boolean
+        # or null input, which must equal it (null is "not assessed", never "true")
+        ("true", None, False),
+        ("false", None, False),
+        ("flag", None, False),
+        ("? = true", None, False),
         ("true", True, True),
         ("true", False, False),
         ("false", False, True),
