@@ -305,18 +305,34 @@ def _domain_values(env: Env, domain: Fn, domain_end: Fn | None) -> list[Any] | I
     return [start]
 
 
+# The most values an ``a..b`` domain may count through. Far beyond any clinical or
+# schedule computation, it keeps a typo (``1..1e9``) or a hostile input from holding a
+# worker for ever and filling its memory: past it the loop is null with a warning.
+MAX_RANGE_VALUES = 1_000_000
+
+
 def _count(start: Any, end: Any) -> Iterator[Any]:
     """``a..b``: whole numbers (or dates) from a to b inclusive, up or down by one."""
     if isinstance(start, Date) and isinstance(end, Date) and not isinstance(start, DateTime):
         first, last = temporal.date_days(start), temporal.date_days(end)
+        _check_size(first, last)
         step = 1 if last >= first else -1
         return (temporal.date_from_days(d) for d in range(first, last + step, step))
     for bound in (start, end):
         if not _is_number(bound) or bound != bound.to_integral_value():
             raise messages.invalid_iteration("an iteration range needs whole numbers or dates")
     a, b = int(start), int(end)
+    _check_size(a, b)
     step = 1 if b >= a else -1
     return (decimal.Decimal(i) for i in range(a, b + step, step))
+
+
+def _check_size(first: int, last: int) -> None:
+    if abs(last - first) >= MAX_RANGE_VALUES:
+        raise messages.invalid_iteration(
+            f"the range has {abs(last - first) + 1} values; "
+            f"at most {MAX_RANGE_VALUES:,} are iterated"
+        )
 
 
 def _range_values(rng: Range) -> Iterator[Any]:

@@ -247,6 +247,10 @@ def test_values(text: str, expected: Any) -> None:
         ('[1.."b"]', "FEEL_TYPE_MISMATCH"),
         ("x.foo", "FEEL_UNKNOWN_PROPERTY"),
         ("for i in 1..2.5 return i", "FEEL_INVALID_ITERATION"),
+        # a loop bound by mistake or by a hostile input ends at once instead of running for ever
+        ("for i in 1..1e9 return i", "FEEL_INVALID_ITERATION"),
+        ("some i in 0..x * 1e12 satisfies i < 0", "FEEL_INVALID_ITERATION"),
+        ('for d in @"0001-01-01"..@"9999-12-31" return d', "FEEL_INVALID_ITERATION"),
         ("xs[1.5]", "FEEL_INVALID_INDEX"),
         ("x instance of tUnknown", "FEEL_UNKNOWN_TYPE"),
         (
