@@ -9,7 +9,7 @@ Dates, times and durations are delegated to :mod:`service.feel.temporal_ops`.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from service.feel import temporal_ops
@@ -119,7 +119,7 @@ def negate(a: Any) -> Any:
 # --- equality ---------------------------------------------------------------------------
 
 
-def _all_equal(pairs: list[tuple[Any, Any]]) -> bool | None:
+def _all_equal(pairs: Iterable[tuple[Any, Any]]) -> bool | None:
     """True if every pair is equal, False if one is not, None if some pair does not compare."""
     unknown = False
     for x, y in pairs:
@@ -139,8 +139,10 @@ def _range_equal(a: Range, b: Range) -> bool | None:
 def equal(a: Any, b: Any) -> bool | None:
     """``a = b`` (DMN 1.5 10.3.2.2): null equals only null; other values of different
     kinds do not compare (None); lists and contexts compare deeply."""
+    if a is b:  # every FEEL value equals itself: numbers are never NaN (the context traps it)
+        return True
     if a is None or b is None:
-        return a is None and b is None
+        return False
     if type(a) is type(b) and type(a) in (Number, str):  # the common case, first
         return bool(a == b)
     kind = type_name(a)
@@ -149,9 +151,9 @@ def equal(a: Any, b: Any) -> bool | None:
     if kind == "boolean" or kind == "string" or kind == "number":
         return bool(a == b)
     if isinstance(a, list):
-        return False if len(a) != len(b) else _all_equal(list(zip(a, b, strict=True)))
+        return False if len(a) != len(b) else _all_equal(zip(a, b, strict=True))
     if isinstance(a, dict):
-        return False if a.keys() != b.keys() else _all_equal([(a[k], b[k]) for k in a])
+        return False if a.keys() != b.keys() else _all_equal((a[k], b[k]) for k in a)
     if isinstance(a, Range):
         return _range_equal(a, b)
     if isinstance(a, Function):
