@@ -8,6 +8,8 @@ in scope there (a DMN 1.1 ``typeRef`` is a QName whose prefix must be resolved).
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -17,6 +19,28 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from service.dmn import diagnostics as diag
 from service.dmn.diagnostics import DmnReadError
+
+# The encoding named by an XML declaration at the very start (after a UTF-8 byte order mark).
+_DECLARED_ENCODING = re.compile(
+    rb"""\A(?:\xef\xbb\xbf)?<\?xml[^>]*?\sencoding\s*=\s*(["'])([^"'>]*)\1"""
+)
+# Encodings expat reads itself, by Python's name for them, with expat's spelling: a document
+# may call them by any alias Python knows ("UTF8", "latin1"), which expat would not know.
+_EXPAT_ENCODINGS = {
+    "utf-8": b"UTF-8",
+    "utf-8-sig": b"UTF-8",
+    "utf-16": b"UTF-16",
+    "utf-16-le": b"UTF-16LE",
+    "utf-16-be": b"UTF-16BE",
+    "iso8859-1": b"ISO-8859-1",
+    "ascii": b"US-ASCII",
+}
+# Other encodings expat reads through Python's codecs, one byte at a time, so only
+# single-byte character sets work: other codecs are refused before parsing (multi-byte ones
+# that slip through these families are refused by expat itself).
+_SINGLE_BYTE_FAMILIES = (
+    "iso8859-", "cp", "mac-", "koi8-", "kz1048", "ptcp154", "tis-620", "hp-roman8",
+)  # fmt: skip
 
 # Deeper nesting than any real model needs; the model is built recursively, so cap it.
 MAX_DEPTH = 200
@@ -91,6 +115,7 @@ class _TreeBuilder:
 
 def parse_xml(data: bytes, file: str | None) -> XmlNode:
     """Parse ``data`` into an :class:`XmlNode` tree; refuse DTDs, entities and external refs."""
+    data = _with_known_encoding(data, file)
     builder = _TreeBuilder()
     parser = DefusedXMLParser(
         target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -108,9 +133,42 @@ def parse_xml(data: bytes, file: str | None) -> XmlNode:
     except DefusedXmlException as exc:
         line = int(builder.parser.CurrentLineNumber) or None
         raise DmnReadError([diag.forbidden_xml(file, line, _forbidden_what(exc))]) from None
+    except (LookupError, ValueError):
+        # expat hands an encoding it does not know itself to Python's codecs, whose refusals
+        # (unknown, multi-byte, undecodable) surface here, all before the first element;
+        # later, these would be defects of our own, not of the input.
+        if builder.root is not None:
+            raise
+        raise DmnReadError([diag.malformed_xml(file, 1, _encoding_reason(data))]) from None
     if root is None:
         raise DmnReadError([diag.malformed_xml(file, None, "no root element")])
     return root
+
+
+def _with_known_encoding(data: bytes, file: str | None) -> bytes:
+    """``data`` with its declared encoding spelled as expat knows it; DmnReadError when the
+    encoding is not a character set expat can read."""
+    found = _DECLARED_ENCODING.match(data)
+    if found is None:
+        return data
+    try:
+        name = codecs.lookup(found.group(2).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        name = ""
+    native = _EXPAT_ENCODINGS.get(name)
+    if native is not None:
+        return data[: found.start(2)] + native + data[found.end(2) :]
+    if name.startswith(_SINGLE_BYTE_FAMILIES):
+        return data
+    raise DmnReadError([diag.malformed_xml(file, 1, _encoding_reason(data))])
+
+
+def _encoding_reason(data: bytes) -> str:
+    """Why a document whose declared encoding cannot be read is refused."""
+    found = _DECLARED_ENCODING.match(data)
+    named = found.group(2)[:40].decode("ascii", "replace") if found else ""
+    name = f" {named!r}" if named else ""
+    return f"its XML declaration names an encoding{name} that cannot be read (use UTF-8)"
 
 
 def _reason(exc: ParseError) -> str:

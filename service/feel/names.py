@@ -35,7 +35,6 @@ _Pattern = tuple[tuple[str, str, bool], ...]
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=256)
 def declared_names(names: tuple[str, ...], builtins: NameTable) -> NameTable:
     """A shared table of the caller's names over the built-in ones (compiled models reuse
     one set of names for many expressions). Never add to it: parse scopes go on top."""

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from service.feel import nodes as n
 from service.feel.errors import FeelSyntaxError
+from service.feel.lexer import Token
+from service.feel.parse_constructors import parse_range_end
 
 if TYPE_CHECKING:
     from service.feel.parser import Parser
@@ -84,13 +86,11 @@ def parse_in_tests(p: Parser) -> n.UnaryTests:
     if not start.is_op("("):
         test = parse_positive_unary_test(p, p.parse_additive)
         return n.UnaryTests([test], span=test.span)
-    saved = p.pos
     opened = p.advance()
     with p.nested(opened):
         first = parse_positive_unary_test(p, p.parse_expression)
         if p.at_op(".."):  # an interval such as (1..5], not a list of tests
-            p.pos = saved
-            test = parse_positive_unary_test(p, p.parse_additive)
+            test = _interval_test(p, opened, first)
             return n.UnaryTests([test], span=test.span)
         tests = [first]
         while p.at_op(","):
@@ -98,3 +98,20 @@ def parse_in_tests(p: Parser) -> n.UnaryTests:
             tests.append(parse_positive_unary_test(p, p.parse_expression))
     p.expect(")", "list of tests", opened)
     return n.UnaryTests(tests, span=p.span_from(start))
+
+
+def _interval_test(p: Parser, opened: Token, first: n.Node) -> n.Node:
+    """``(a..b]`` after ``in``, once ``(a`` is read: the interval, and any operators after it.
+
+    The start ``a`` is reused rather than read again: backtracking to ``(`` would read it
+    twice at every level of nesting, which takes exponential time on texts such as
+    ``x in (x in (1..2]..3]`` nested a few dozen times.
+    """
+    start = first.range if isinstance(first, n.UnaryRange) else first
+    if isinstance(start, n.UnaryExpression):
+        start = start.expression
+    interval = parse_range_end(p, opened, start, start_included=False)
+    node = p.parse_additive(interval)
+    if isinstance(node, n.RangeLiteral):
+        return n.UnaryRange(node, span=node.span)
+    return n.UnaryExpression(node, span=node.span)

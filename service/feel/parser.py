@@ -222,45 +222,49 @@ class Parser:
             return n.In(left, tests, span=(left.span[0], tests.span[1]))
         return left
 
-    def parse_additive(self) -> n.Node:
+    # From additive down to postfix, ``first`` is a primary that was already parsed, so
+    # that parsing can resume after it (see ``parse_tests.parse_in_tests``) without
+    # reading its tokens again.
+
+    def parse_additive(self, first: n.Node | None = None) -> n.Node:
         """Rules 21-22 addition, subtraction = expression ("+" | "-") expression."""
-        left = self.parse_multiplicative()
+        left = self.parse_multiplicative(first)
         while self.at_op("+", "-"):
             op = self.advance().text
             right = self.parse_multiplicative()
             left = n.Arithmetic(op, left, right, span=(left.span[0], right.span[1]))
         return left
 
-    def parse_multiplicative(self) -> n.Node:
+    def parse_multiplicative(self, first: n.Node | None = None) -> n.Node:
         """Rules 23-24 multiplication, division = expression ("*" | "/") expression."""
-        left = self.parse_exponentiation()
+        left = self.parse_exponentiation(first)
         while self.at_op("*", "/"):
             op = self.advance().text
             right = self.parse_exponentiation()
             left = n.Arithmetic(op, left, right, span=(left.span[0], right.span[1]))
         return left
 
-    def parse_exponentiation(self) -> n.Node:
+    def parse_exponentiation(self, first: n.Node | None = None) -> n.Node:
         """Rule 25 exponentiation = expression "**" expression (left associative)."""
-        left = self.parse_negation()
+        left = self.parse_negation(first)
         while self.at_op("**"):
             self.advance()
             right = self.parse_negation()
             left = n.Arithmetic("**", left, right, span=(left.span[0], right.span[1]))
         return left
 
-    def parse_negation(self) -> n.Node:
+    def parse_negation(self, first: n.Node | None = None) -> n.Node:
         """Rule 26 arithmetic negation = "-" expression."""
-        if not self.at_op("-"):
-            return self.parse_instance_of()
+        if first is not None or not self.at_op("-"):
+            return self.parse_instance_of(first)
         minus = self.advance()
         with self.nested(minus):
             operand = self.parse_negation()
         return n.Negation(operand, span=(minus.start, operand.span[1]))
 
-    def parse_instance_of(self) -> n.Node:
+    def parse_instance_of(self, first: n.Node | None = None) -> n.Node:
         """Rule 53 instance of = expression "instance" "of" type."""
-        node = self.parse_postfix()
+        node = self.parse_postfix(first)
         while self.at_word("instance") and self.peek(1).is_word("of"):
             self.advance()
             self.advance()
@@ -272,9 +276,9 @@ class Parser:
         """Rule 54 type (see :mod:`service.feel.parse_types`)."""
         return parse_type(self)
 
-    def parse_postfix(self) -> n.Node:
+    def parse_postfix(self, first: n.Node | None = None) -> n.Node:
         """Rules 45 path, 52 filter, 40 invocation: primary followed by . [ ( in any number."""
-        node = self.parse_primary()
+        node = first if first is not None else self.parse_primary()
         while True:
             if self.at_op("."):
                 self.advance()

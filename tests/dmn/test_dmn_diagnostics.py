@@ -197,3 +197,58 @@ def test_a_long_requirement_chain_is_no_cycle_and_no_recursion_error() -> None:
     )
     model = read_dmn(document(links + '<decision id="d3000" name="d3000"/>'))
     assert len(model.decisions) == 3001
+
+
+# --- regressions found by tests/dmn/test_fuzz_dmn_reader.py ------------------------------------
+
+
+def declared(encoding: str, python_codec: str = "utf-8", name: str = "Ärzte") -> bytes:
+    """A model called ``name`` declaring ``encoding``, written in ``python_codec``."""
+    text = document("").decode().replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    return text.replace('name="t"', f'name="{name}"').encode(python_codec)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "shown"),
+    [
+        # Encodings expat leaves to Python's codecs, which once refused them with LookupError,
+        # ValueError or UnicodeError (escaping read_dmn), or decoded them byte by byte.
+        ("bogus", "an encoding 'bogus' that"),  # unknown
+        ("UTF-7", "an encoding 'UTF-7' that"),  # multi-byte: expat takes single-byte only
+        ("cp932", "an encoding 'cp932' that"),
+        ("utf-32", "an encoding 'utf-32' that"),
+        ("rot13", "an encoding 'rot13' that"),  # not a text encoding
+        ("idna", "an encoding 'idna' that"),  # fails to decode
+        ("punycode", "an encoding 'punycode' that"),
+        ("unicode_escape", "an encoding 'unicode_escape' that"),  # warned while decoding
+        ("hz", "an encoding 'hz' that"),  # stateful: decoded byte by byte, it garbled text
+        ("iso-2022-jp", "an encoding 'iso-2022-jp' that"),
+        ("", "an encoding that"),
+    ],
+)
+def test_an_unreadable_declared_encoding_is_malformed_xml(encoding: str, shown: str) -> None:
+    [found] = read_errors(declared(encoding))
+    assert (found.code, found.file, found.line) == ("DMN_XML_MALFORMED", "case.dmn", 1)
+    assert shown in found.message
+
+
+@pytest.mark.parametrize(
+    ("encoding", "python_codec", "name"),
+    [
+        ("UTF-8", "utf-8", "Ärzte"),
+        # Aliases Python knows but expat does not: once refused as "invalid token" as soon as
+        # the text held a non-ASCII character.
+        ("UTF8", "utf-8", "Ärzte"),
+        ("utf8", "utf-8", "Ärzte"),
+        ("utf-8-sig", "utf-8-sig", "Ärzte"),
+        ("cp65001", "utf-8", "Ärzte"),
+        ("latin1", "latin-1", "Ärzte"),
+        ("ISO-8859-1", "latin-1", "Ärzte"),
+        ("US-ASCII", "ascii", "Arzte"),
+        ("UTF-16", "utf-16", "Ärzte"),
+        ("cp1252", "cp1252", "Ärzte €"),  # single-byte sets go through Python's codecs
+        ("iso-8859-15", "iso-8859-15", "Ärzte"),
+    ],
+)
+def test_a_declared_character_set_reads(encoding: str, python_codec: str, name: str) -> None:
+    assert read_dmn(declared(encoding, python_codec, name)).name == name

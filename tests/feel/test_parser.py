@@ -6,7 +6,9 @@ import pytest
 
 from service.feel import parse_expression, parse_unary_tests
 from service.feel.errors import FeelSyntaxError
-from service.feel.nodes import dump
+from service.feel.lexer import tokenize
+from service.feel.nodes import Node, dump
+from service.feel.parser import Parser
 
 
 @pytest.mark.parametrize(
@@ -280,3 +282,60 @@ def test_deep_nesting_is_a_syntax_error(text: str) -> None:
 
 def test_moderate_nesting_is_fine() -> None:
     assert dump(parse_expression("(" * 30 + "1" + ")" * 30)) == "1"
+
+
+# --- regressions found by tests/feel/test_fuzz_feel.py -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("x in (1..5]", "In(x UnaryTests(UnaryRange(RangeLiteral(end_included 1 5))))"),
+        ("x in (1..5) + 1", "In(x UnaryTests(UnaryExpression(Arithmetic(+ RangeLiteral(1 5) 1))))"),
+        ("x in (1..5[.start", "In(x UnaryTests(UnaryExpression(Path(start RangeLiteral(1 5)))))"),
+        (
+            "x in (<5..6]",
+            "In(x UnaryTests(UnaryRange(RangeLiteral(end_included UnaryComparison(< 5) 6))))",
+        ),
+        (
+            "x in ([1..2]..3)",
+            "In(x UnaryTests(UnaryRange(RangeLiteral(RangeLiteral(start_included end_included"
+            " 1 2) 3))))",
+        ),
+        (
+            "x in (y in (1..2]..3]",
+            "In(x UnaryTests(UnaryRange(RangeLiteral(end_included In(y UnaryTests(UnaryRange("
+            "RangeLiteral(end_included 1 2)))) 3))))",
+        ),
+    ],
+)
+def test_open_start_interval_after_in(text: str, tree: str) -> None:
+    assert dump(parse_expression(text)) == tree
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Each level was once read twice (parse, then backtrack to '(' and parse again):
+        # exponential time, so 40 levels in a 200-character cell never finished.
+        "x in (" * 12 + "1" + "..5]" * 12,
+        "x in (" * 12 + "1" + "..5)" * 12,
+        "x in (" * 12 + "<1" + "..5]" * 12,
+        "x in (" * 12 + "1" + "..5] + 1" * 12,
+    ],
+    ids=["closed-end", "open-end", "unary-comparison-start", "operator-after"],
+)
+def test_parsing_reads_each_primary_a_bounded_number_of_times(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = 0
+    parse_primary = Parser.parse_primary
+
+    def counting(self: Parser) -> Node:
+        nonlocal calls
+        calls += 1
+        return parse_primary(self)
+
+    monkeypatch.setattr(Parser, "parse_primary", counting)
+    parse_expression(text)
+    assert calls <= 2 * len(tokenize(text))
