@@ -25,6 +25,11 @@ from service.feel.values import (
 NANOS = 10**9
 DAY_NANOS = 86400 * NANOS
 MAX_OFFSET = 18 * 3600  # the widest UTC offset accepted, as in XML Schema and java.time
+# Durations hold fewer than this many digits of months or whole seconds, so that every one
+# prints (Python refuses to format ints of over 4300 digits); beyond it is FEEL_OVERFLOW.
+DURATION_DIGITS = 4000
+_DURATION_LIMIT = 10**DURATION_DIGITS
+_INTEGER_LIMIT = 10**18  # beyond any field of a date or time; checked before int()
 
 _DATE = r"(-?)(\d{4,})-(\d\d)-(\d\d)"
 _TIME = r"(\d\d):(\d\d):(\d\d)(\.\d+)?(?:(Z)|([+-])(\d\d):(\d\d)(?::(\d\d))?|@([^@\s]+))?"
@@ -51,8 +56,25 @@ def seconds_to_nanos(seconds: decimal.Decimal) -> int:
     return int(scaled.to_integral_value(decimal.ROUND_HALF_EVEN))
 
 
+def duration_overflow(what: str) -> FeelEvalError:
+    """The error for a duration too large to hold (see DURATION_DIGITS)."""
+    return FeelEvalError("FEEL_OVERFLOW", f"{what} is too large for a duration")
+
+
+def months_duration(months: int) -> YearsMonthsDuration:
+    """A years and months duration of ``months``; FEEL_OVERFLOW beyond the duration range."""
+    if abs(months) >= _DURATION_LIMIT:
+        raise duration_overflow("the number of months")
+    return YearsMonthsDuration(months)
+
+
 def nanos_to_seconds(nanos: int) -> decimal.Decimal:
-    """Integer nanoseconds as a Decimal number of seconds without trailing zeros."""
+    """Integer nanoseconds as a Decimal number of seconds without trailing zeros.
+
+    FEEL_OVERFLOW beyond the duration range (the int would not even print).
+    """
+    if abs(nanos) >= _DURATION_LIMIT * NANOS:
+        raise duration_overflow("the number of seconds")
     whole, fraction = divmod(abs(nanos), NANOS)
     sign = "-" if nanos < 0 else ""
     if not fraction:
@@ -211,8 +233,11 @@ def parse_duration(text: str) -> YearsMonthsDuration | DaysTimeDuration:
     if year_month == day_time:  # neither (just "P") or both kinds mixed
         raise bad_temporal("duration", text)
     sign = -1 if neg else 1
+    whole_parts = (years, months, days, hours, minutes, (seconds or "").split(".")[0])
+    if any(part is not None and len(part) > DURATION_DIGITS for part in whole_parts):
+        raise duration_overflow(repr(text[:20] + "..."))  # before int(), which refuses it
     if year_month:
-        return YearsMonthsDuration(sign * (int(years or 0) * 12 + int(months or 0)))
+        return months_duration(sign * (int(years or 0) * 12 + int(months or 0)))
     whole = ((int(days or 0) * 24 + int(hours or 0)) * 60 + int(minutes or 0)) * 60
     total = decimal.Decimal(whole) + decimal.Decimal(seconds or 0)
     return DaysTimeDuration(nanos_to_seconds(sign * seconds_to_nanos(total)))
@@ -249,12 +274,17 @@ def integer(value: Any, what: str) -> int:
         raise invalid_argument(f"{what} must be a number")
     if not value.is_finite() or value != value.to_integral_value():
         raise invalid_argument(f"{what} must be a whole number, not {value}")
+    if abs(value) > _INTEGER_LIMIT:  # checked on the Decimal: a huge int would not print
+        raise invalid_argument(f"{what} {value} is out of range")
     return int(value)
 
 
 def make_date(year: Any, month: Any, day: Any) -> Date:
     """``date(year, month, day)``; FeelEvalError for a day that does not exist."""
-    y, m, d = integer(year, "year"), integer(month, "month"), integer(day, "day")
+    y = integer(year, "year")  # refuses a huge year (over 18 digits) before int()
+    if not calendar.MIN_YEAR <= y <= calendar.MAX_YEAR:
+        raise FeelEvalError("FEEL_DATE_RANGE", f"year {year} is outside FEEL's range")
+    m, d = integer(month, "month"), integer(day, "day")
     if not calendar.is_valid_date(y, m, d):
         raise invalid_argument(f"{y}-{m}-{d} is not a valid date")
     return Date(y, m, d)

@@ -16,6 +16,7 @@ from service.feel import calendar, zones
 from service.feel.errors import FeelEvalError, type_mismatch
 from service.feel.temporal import (
     DAY_NANOS,
+    DURATION_DIGITS,
     NANOS,
     as_date_time,
     combine,
@@ -23,8 +24,10 @@ from service.feel.temporal import (
     date_from_days,
     date_time_from_instant,
     date_time_from_local,
+    duration_overflow,
     instant_nanos,
     local_nanos,
+    months_duration,
     nanos_to_seconds,
     seconds_to_nanos,
     time_from_nanos,
@@ -100,7 +103,7 @@ def _negated(duration: Duration) -> Duration:
 def add(a: Any, b: Any) -> Any:
     """``a + b`` for temporal operands."""
     if isinstance(a, YearsMonthsDuration) and isinstance(b, YearsMonthsDuration):
-        return YearsMonthsDuration(a.months + b.months)
+        return months_duration(a.months + b.months)
     if isinstance(a, DaysTimeDuration) and isinstance(b, DaysTimeDuration):
         return _dtd(_nanos(a) + _nanos(b))
     if isinstance(b, Duration):
@@ -168,11 +171,16 @@ def _scale(duration: Duration, factor: decimal.Decimal, divide: bool) -> Duratio
             months = decimal.Decimal(duration.months)
             value = FEEL_CONTEXT.divide(months, factor) if divide else months * factor
             # Whole months only: the fraction is dropped (toward zero).
-            return YearsMonthsDuration(int(value.to_integral_value(decimal.ROUND_DOWN)))
+            whole = value.to_integral_value(decimal.ROUND_DOWN)
+            if whole.adjusted() >= DURATION_DIGITS:  # checked before int(): it would not print
+                raise duration_overflow("the number of months")
+            return months_duration(int(whole))
         seconds = duration.seconds
         if divide:
             return _dtd(seconds_to_nanos(FEEL_CONTEXT.divide(seconds, factor)))
         return _dtd(seconds_to_nanos(FEEL_CONTEXT.multiply(seconds, factor)))
+    except decimal.Overflow as exc:
+        raise duration_overflow(f"{duration} scaled by {factor}") from exc
     except (decimal.DivisionByZero, decimal.InvalidOperation) as exc:
         raise FeelEvalError("FEEL_DIVISION_BY_ZERO", f"cannot divide {duration} by zero") from exc
 

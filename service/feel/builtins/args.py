@@ -19,6 +19,7 @@ from service.feel.values import FEEL_CONTEXT, Function
 # Scale limits of decimal128 (DMN 1.5 10.3.4.5: "scale ... in the range [-6111..6176]").
 MIN_SCALE = -6111
 MAX_SCALE = 6176
+INTEGER_LIMIT = 10**18  # beyond any list or string length; see integer_arg
 
 
 def expected(fn: str, param: str, wanted: str, value: Any) -> FeelEvalError:
@@ -74,19 +75,27 @@ def list_arg(fn: str, param: str, value: Any) -> list[Any]:
 
 
 def integer_arg(fn: str, param: str, value: Any) -> int:
-    """A number argument used as a count or position: its integer part."""
+    """A number argument used as a count or position: its integer part.
+
+    Magnitudes beyond ``INTEGER_LIMIT`` are clamped to it: no list or string is that long, so
+    the result is the same, and the int stays small enough to print (Python refuses to format
+    ints of over 4300 digits).
+    """
     n = number_arg(fn, param, value)
     if not n.is_finite():
         raise invalid_argument(f"{fn}(): {param} must be finite")
+    if abs(n) > INTEGER_LIMIT:
+        return INTEGER_LIMIT if n > 0 else -INTEGER_LIMIT
     return int(n)
 
 
 def scale_arg(fn: str, value: Any) -> int:
     """A ``scale`` argument: an integer in the decimal128 range."""
-    scale = integer_arg(fn, "scale", value)
-    if not MIN_SCALE <= scale <= MAX_SCALE:
-        raise invalid_argument(f"{fn}(): scale {scale} is outside [{MIN_SCALE}..{MAX_SCALE}]")
-    return scale
+    number = number_arg(fn, "scale", value)
+    # Compared as a Decimal before any int conversion, so a huge scale is refused cheaply.
+    if not number.is_finite() or not MIN_SCALE - 1 < number < MAX_SCALE + 1:
+        raise invalid_argument(f"{fn}(): scale {number} is outside [{MIN_SCALE}..{MAX_SCALE}]")
+    return integer_arg(fn, "scale", number)
 
 
 def items_arg(fn: str, items: list[Any]) -> list[Any]:

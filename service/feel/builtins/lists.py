@@ -27,7 +27,8 @@ def _position(fn: str, position: Any, size: int) -> int:
         return n - 1
     if -size <= n <= -1:
         return size + n
-    raise invalid_argument(f"{fn}(): position {n} is outside a list of {size} item(s)")
+    # The argument, not n: n is clamped (integer_arg) and a huge int would not print.
+    raise invalid_argument(f"{fn}(): position {position} is outside a list of {size} item(s)")
 
 
 def _contains(values: list[Any], element: Any) -> bool:
@@ -53,7 +54,7 @@ def _sublist(lst: Any, start_position: Any, length: Any) -> list[Any]:
         return values[start:]
     n = integer_arg("sublist", "length", length)
     if n < 0 or start + n > len(values):
-        raise invalid_argument(f"sublist(): length {n} goes past the end of the list")
+        raise invalid_argument(f"sublist(): length {length} goes past the end of the list")
     return values[start : start + n]
 
 
