@@ -101,6 +101,10 @@ def _compile_context(expr: m.Context, scope: Scope, result_name: str) -> Evaluat
 
 def _compile_relation(expr: m.Relation, scope: Scope, result_name: str) -> Evaluator:
     names = [c.name for c in expr.columns]
+    for number, row in enumerate(expr.rows, start=1):
+        if len(row) != len(names):  # a ragged row would silently drop or lose entries
+            message = f"relation row {number} has {len(row)} cells for {len(names)} columns"
+            scope.report(errors.table_shape(expr.id, message))
     rows = [
         [compile_boxed(cell, scope, name) for cell, name in zip(row, names, strict=False)]
         for row in expr.rows

@@ -8,6 +8,7 @@ import pytest
 from engine_builders import bkm, dec, inp, lit, load, num
 
 from service.dmn import model as m
+from service.engine import ModelError
 
 
 def _entry(
@@ -184,3 +185,19 @@ def test_pmml_function_loads_and_gives_null() -> None:
 def test_literal_expression_type_converts() -> None:
     assert _value(lit("[10]", "number")) == num(10)
     assert _value(lit('"x"', "number")) is None
+
+
+@pytest.mark.parametrize("cells", [1, 3], ids=["row too short", "row too long"])
+def test_relation_row_that_does_not_fit_its_columns_is_a_load_error(cells: int) -> None:
+    """A ragged row would silently drop or lose entries: the model is refused instead."""
+    relation = m.Relation(
+        id="catalogue",
+        columns=[m.InformationItem(name="name"), m.InformationItem(name="age")],
+        rows=[[lit('"Ann"'), lit("30")], [lit('"Bo"'), lit("4"), lit("5")][:cells]],
+    )
+    with pytest.raises(ModelError) as caught:
+        load(dec("D", relation, []))
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "ENGINE_TABLE_SHAPE"
+    assert problem.element_id == "catalogue"
+    assert f"relation row 2 has {cells} cells for 2 columns" in problem.message
