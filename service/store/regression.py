@@ -23,7 +23,7 @@ from service.store.coverage import Coverage, MatchKey, match_keys, rule_coverage
 from service.store.declarations import DeclarationError, FieldSpec, field_specs
 from service.store.versions import MODEL_ID, ModelVersion, load_version, version_key
 from service.tck.compare import compare, describe
-from service.tck.reader import TckFormatError, TestCase, read_test_file
+from service.tck.reader import ResultNode, TckFormatError, TestCase, read_test_file
 from service.tck.runner import case_inputs
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
@@ -183,8 +183,9 @@ def run_cases(version: ModelVersion, cases: Iterable[TestCase]) -> list[CaseOutc
     contract = admission.Admission.of(version.definitions)
     outcomes = []
     for case in cases:
-        if refusals.refusal_node(case) is not None:
-            outcomes.append(run_refusal_case(version.compiled, contract, case))
+        expected = refusals.refusal_node(case)
+        if expected is not None:
+            outcomes.append(run_refusal_case(version.compiled, contract, case, expected))
         else:
             outcomes.append(run_case(version.compiled, specs, case))
     return outcomes
@@ -212,11 +213,11 @@ def run_case(model: Any, specs: list[FieldSpec], case: TestCase) -> CaseOutcome:
     return CaseOutcome(case.id, case.description, status, tuple(mismatches), defects, matched)
 
 
-def run_refusal_case(model: Any, contract: admission.Admission, case: TestCase) -> CaseOutcome:
-    """A case expecting a refusal: the request is validated and guarded as the service does
-    it, and the problems found must match the expected ``tablerx:errors`` entries."""
-    node = refusals.refusal_node(case)
-    assert node is not None
+def run_refusal_case(
+    model: Any, contract: admission.Admission, case: TestCase, node: ResultNode
+) -> CaseOutcome:
+    """A case expecting a refusal (``node`` is its ``tablerx:errors`` result): the request is
+    validated and guarded as the service does it, and the problems found must match."""
     expected = [str(entry) for entry in (node.expected or [])]
     try:
         problems, guarded = refusals.refusal_problems(model, contract, case)
