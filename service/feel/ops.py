@@ -123,6 +123,8 @@ def _all_equal(pairs: Iterable[tuple[Any, Any]]) -> bool | None:
     """True if every pair is equal, False if one is not, None if some pair does not compare."""
     unknown = False
     for x, y in pairs:
+        if x is y:
+            continue
         result = equal(x, y)
         if result is False:
             return False
@@ -143,8 +145,14 @@ def equal(a: Any, b: Any) -> bool | None:
         return True
     if a is None or b is None:
         return False
-    if type(a) is type(b) and type(a) in (Number, str):  # the common case, first
-        return bool(a == b)
+    kind_a = type(a)
+    if kind_a is type(b):  # the common cases first, without naming the types
+        if kind_a is Number or kind_a is str or kind_a is bool:
+            return bool(a == b)
+        if kind_a is dict:
+            return False if a.keys() != b.keys() else _all_equal((a[k], b[k]) for k in a)
+        if kind_a is list:
+            return False if len(a) != len(b) else _all_equal(zip(a, b, strict=True))
     kind = type_name(a)
     if kind != type_name(b):
         return None

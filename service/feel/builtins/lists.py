@@ -32,7 +32,15 @@ def _position(fn: str, position: Any, size: int) -> int:
 
 
 def _contains(values: list[Any], element: Any) -> bool:
-    return any(ops.equal(value, element) is True for value in values)
+    # The common needles first. Null equals only null; a string equals only an equal string,
+    # and Python's ``in`` agrees (no other FEEL value compares equal to a str). Numbers and
+    # booleans take the general path: in Python True == Decimal(1).
+    if element is None:
+        return any(value is None for value in values)
+    if type(element) is str:
+        return element in values
+    equal = ops.equal
+    return any(equal(value, element) is True for value in values)
 
 
 @builtin("list contains", "list", "element")

@@ -72,19 +72,41 @@ def builtin(
 def _function(name: str) -> Function:
     overloads = _OVERLOADS[name]
     parameters = [Parameter(n) for n in overloads[0].names]
+    # Positional calls are matched by their argument count alone: remember the answer
+    # for each count, so that a call in a loop costs a dictionary lookup.
+    by_count: dict[int, Callable[[Any, list[Any]], Any]] = {}
 
     def invoke(env: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
+        if named is None:
+            call = by_count.get(len(args))
+            if call is None:
+                overload, _ = _match(name, overloads, args, None)
+                call = by_count[len(args)] = _positional_call(overload, len(args))
+            return call(env, args)
         overload, positional = _match(name, overloads, args, named)
-        if overload.variadic:
-            fixed = len(overload.names) - 1
-            positional = [*positional[:fixed], list(positional[fixed:])]
-        else:
-            positional = positional + [None] * (len(overload.names) - len(positional))
-        if overload.needs_env:
-            return overload.impl(env, *positional)
-        return overload.impl(*positional)
+        return _positional_call(overload, len(positional))(env, positional)
 
     return Function(name=name, parameters=parameters, invoke=invoke)
+
+
+def _positional_call(overload: _Overload, count: int) -> Callable[[Any, list[Any]], Any]:
+    """How to call ``overload`` with ``count`` positional arguments: variadic ones gathered
+    into a list, absent optional ones as None, the Env first when it wants one."""
+    impl, needs_env = overload.impl, overload.needs_env
+    if overload.variadic:
+        fixed = len(overload.names) - 1
+
+        def gather(env: Any, args: list[Any]) -> Any:
+            positional = [*args[:fixed], list(args[fixed:])]
+            return impl(env, *positional) if needs_env else impl(*positional)
+
+        return gather
+    missing = [None] * (len(overload.names) - count)
+    if needs_env:
+        return lambda env, args: impl(env, *args, *missing)
+    if not missing:
+        return lambda env, args: impl(*args)
+    return lambda env, args: impl(*args, *missing)
 
 
 def _match(
