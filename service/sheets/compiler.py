@@ -20,10 +20,8 @@ from service.sheets import diagnostics as diag
 from service.sheets.blocks import (
     read_expressions,
     read_inputs,
-    read_model,
     read_references,
     read_relation,
-    slug,
 )
 from service.sheets.build import Builder
 from service.sheets.check import Checker, gather_symbols
@@ -32,6 +30,7 @@ from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.graph import requirement_order
 from service.sheets.grid import Workbook, parse_coordinate, read_workbook
 from service.sheets.layout import Block, find_blocks
+from service.sheets.modelblock import read_model, slug
 from service.sheets.rules import check_tables
 from service.sheets.specs import ModelSpec, WorkbookSpec
 from service.sheets.tableblocks import read_table, read_tests

@@ -19,12 +19,12 @@ from pathlib import Path
 from service.dmn import DmnReadError, read_dmn
 from service.dmn import model as m
 from service.sheets import diagnostics as diag
-from service.sheets.blocks import slug
 from service.sheets.diagnostics import Diagnostic
 from service.sheets.exportlayout import Rows, Sheets, cell_of, source_of
 from service.sheets.exporttables import TableExporter
 from service.sheets.exporttypes import TYPES_HEADER, TypeWords
 from service.sheets.flatten import flatten
+from service.sheets.modelblock import slug
 from service.sheets.writer import BlockOut, Choices, GridSheet, save
 
 INPUTS_HEADER = [

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from service.sheets.blocks import STATUSES
+from service.sheets.modelblock import STATUSES
 from service.sheets.tableblocks import HIT_POLICY_NAMES
 from service.sheets.typeblocks import STRUCTURE_CHOICES
 from service.sheets.types import TYPE_CHOICES

@@ -13,14 +13,14 @@ import re
 import pytest
 from sheets_helpers import REPO
 
-from service.sheets import blocks, layout, tableblocks, typeblocks, types
+from service.sheets import blocks, layout, modelblock, tableblocks, typeblocks, types
 
 DOC = REPO / "docs" / "spreadsheet-format.md"
 
 WORDS: dict[str, list[str]] = {
     "keyword": list(layout.KEYWORDS),
-    "model label": list(blocks.MODEL_LABELS),
-    "status": [*blocks.STATUSES, *blocks._STATUS_ALIASES],
+    "model label": list(modelblock.MODEL_LABELS),
+    "status": [*modelblock.STATUSES, *modelblock._STATUS_ALIASES],
     "input header": list(blocks.INPUT_HEADERS),
     "expressions header": list(blocks.EXPRESSION_HEADERS),
     "references header": list(blocks.REFERENCE_HEADERS),
