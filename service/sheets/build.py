@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 
 from service.dmn import model as m
-from service.sheets.check import SINGLE_HIT, Checked, Symbols
 from service.sheets.diagnostics import Where
 from service.sheets.graph import used_by_others
 from service.sheets.grid import coordinate, parse_coordinate
@@ -28,6 +27,7 @@ from service.sheets.specs import (
     TableSpec,
     WorkbookSpec,
 )
+from service.sheets.symbols import SINGLE_HIT, Checked, Symbols
 from service.sheets.types import TypeSpec
 
 NAMESPACE = "https://tablerx.dev/models/"

@@ -24,7 +24,7 @@ from service.sheets.blocks import (
     read_relation,
 )
 from service.sheets.build import Builder
-from service.sheets.check import Checker, gather_symbols
+from service.sheets.check import Checker
 from service.sheets.container import WorkbookError
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.graph import requirement_order
@@ -33,6 +33,7 @@ from service.sheets.layout import Block, find_blocks
 from service.sheets.modelblock import read_model, slug
 from service.sheets.rules import check_tables
 from service.sheets.specs import ModelSpec, WorkbookSpec
+from service.sheets.symbols import gather_symbols
 from service.sheets.tableblocks import read_table, read_tests
 from service.sheets.testcases import read_test_cases
 from service.sheets.testxml import test_cases_xml

@@ -29,11 +29,11 @@ from service.feel.errors import FeelSyntaxError
 from service.feel.parser import parse_expression
 from service.sheets import diagnostics as diag
 from service.sheets.cells import data_literal, literal_of, problem, string_literal
-from service.sheets.check import Checked, suggest
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.grid import Cell
 from service.sheets.layout import normalize, number_text
 from service.sheets.specs import InputSpec, WorkbookSpec
+from service.sheets.symbols import Checked, suggest
 from service.sheets.types import TypeSpec, is_plain, text_kind
 
 # The codes of request validation (service/store/admission.py; a test keeps the two equal).

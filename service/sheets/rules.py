@@ -9,9 +9,9 @@ and ``message``; a knowledge model declares the parameters its columns use.
 from __future__ import annotations
 
 from service.sheets import diagnostics as diag
-from service.sheets.check import Checked
 from service.sheets.diagnostics import Diagnostic
 from service.sheets.specs import ReferenceSpec, TableSpec, WorkbookSpec
+from service.sheets.symbols import Checked
 
 
 def check_tables(spec: WorkbookSpec, checked: Checked, found: list[Diagnostic]) -> None:

@@ -23,7 +23,6 @@ from service.feel.errors import FeelSyntaxError
 from service.feel.parser import parse_expression, parse_unary_tests
 from service.sheets import diagnostics as diag
 from service.sheets.cells import data_literal, expression_text, problem, string_literal
-from service.sheets.check import Checked, Symbols, suggest
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.feeltext import syntax
 from service.sheets.grid import Cell, parse_coordinate
@@ -38,6 +37,7 @@ from service.sheets.refusals import (
     written_literal,
 )
 from service.sheets.specs import Column, RowSpec, TestsSpec, WorkbookSpec
+from service.sheets.symbols import Checked, Symbols, suggest
 from service.sheets.types import FEEL_TYPES, TypeSpec, is_plain, literal_value, satisfies
 
 _EXPECTING = ("expected", "errors")
