@@ -89,10 +89,12 @@ class Run(Evaluation):
         log: list[LogEntry] | None = None,
         errors: list[DecisionError] | None = None,
         decision: str = "",
+        zone: str | None = None,
     ) -> None:
         # Written out rather than generated: a Run is made for every evaluation.
         self.warnings = [] if warnings is None else warnings
         self.now = now
+        self.zone = zone
         self.log: list[LogEntry] = [] if log is None else log
         self.errors: list[DecisionError] = [] if errors is None else errors
         self.decision = decision  # the decision being evaluated, for the records

@@ -100,25 +100,35 @@ class Model:
         """The model's own decision services."""
         return list(self._services)
 
-    def evaluate(self, inputs: Mapping[str, Any], decisions: Iterable[str] | None = None) -> Result:
-        """Evaluate ``decisions`` (all of the model's when None) for the given inputs."""
+    def evaluate(
+        self,
+        inputs: Mapping[str, Any],
+        decisions: Iterable[str] | None = None,
+        zone: str | None = None,
+    ) -> Result:
+        """Evaluate ``decisions`` (all of the model's when None) for the given inputs.
+
+        ``zone`` is the IANA time zone in which now() and today() are read (UTC when None).
+        """
         if decisions is None:
             targets = self._all_targets
         else:
             wanted = decisions if type(decisions) is tuple else tuple(decisions)
             targets = self._target_cache.get(wanted) or self._targets(wanted)
         quick = targets.quick
-        if quick is not None:
+        if quick is not None:  # reads input values only: no clock, so no zone
             result = quick(inputs)
             if result is not None:
                 return result
         if self._simple:
-            return self._evaluate_simple(inputs, targets)
-        return self._evaluate_imports(inputs, targets)
+            return self._evaluate_simple(inputs, targets, zone)
+        return self._evaluate_imports(inputs, targets, zone)
 
-    def _evaluate_simple(self, inputs: Mapping[str, Any], targets: _Targets) -> Result:
+    def _evaluate_simple(
+        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None
+    ) -> Result:
         """One model, no imports: one scope, no session needed."""
-        run = Run()
+        run = Run(zone=zone)
         scope = dict(self._initial)
         env = Env(scope, None, run)
         fast, others = self._fast_inputs, None
@@ -142,9 +152,11 @@ class Model:
             found = {name: scope.get(own) for name, own in zip(names, own_names, strict=True)}
         return Result(found, None, run.warnings, run.errors, run.log)
 
-    def _evaluate_imports(self, inputs: Mapping[str, Any], targets: _Targets) -> Result:
+    def _evaluate_imports(
+        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None
+    ) -> Result:
         """A model importing others: a session with one scope per model."""
-        run = Run()
+        run = Run(zone=zone)
         session = Session(self._graph, run, self._namespace)
         own_env = session.env(self._namespace)
         given = self._load_inputs(own_env.vars, own_env, inputs, session)

@@ -81,4 +81,4 @@ def _run_of(env: Env) -> Run:
     evaluation = env.evaluation
     if isinstance(evaluation, Run):
         return evaluation
-    return Run(warnings=evaluation.warnings, now=evaluation.now)
+    return Run(warnings=evaluation.warnings, now=evaluation.now, zone=evaluation.zone)

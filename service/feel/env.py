@@ -35,6 +35,9 @@ class Evaluation:
 
     warnings: list[FeelWarning] = field(default_factory=list)
     now: Any = None  # a values.DateTime fixed at the start of the evaluation, set lazily
+    # The IANA zone now() and today() are read in (a clinic's local date is not UTC's);
+    # None reads them in UTC.
+    zone: str | None = None
 
 
 class Env:

@@ -103,3 +103,12 @@ def test_a_used_but_unrequired_decision_is_ordered_first_with_a_warning() -> Non
     assert [d.code for d in models.diagnostics] == ["ENGINE_IMPLICIT_REQUIREMENT"]
     model = models["test"]
     assert model.evaluate({}, ["A"]).values == {"A": num(42)}
+
+
+def test_today_is_read_in_the_zone_the_caller_gives() -> None:
+    # The same instant is two dates at once somewhere on Earth: the zone decides which.
+    model = load(dec("Offset", "string(now().time offset)", []), dec("Zone", "now().timezone", []))
+    in_utc = model.evaluate({})
+    assert (in_utc.values["Offset"], in_utc.values["Zone"]) == ("PT0S", None)
+    in_sydney = model.evaluate({}, zone="Australia/Sydney")
+    assert in_sydney.values["Zone"] == "Australia/Sydney"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from service.feel.builtins import BUILTINS
-from service.feel.env import Env
+from service.feel.builtins import temporal as temporal_builtins
+from service.feel.env import Env, Evaluation
 from service.feel.errors import FeelEvalError
 from service.feel.temporal import parse_literal
 from service.feel.values import Date, DateTime, Time
@@ -189,3 +191,22 @@ def test_now_uses_a_clock_set_by_the_caller() -> None:
     env.evaluation.now = lit("2024-02-29T08:00:00@Europe/Paris")
     assert str(call("today", env=env)) == "2024-02-29"
     assert isinstance(call("now", env=env).time, Time)
+
+
+@pytest.mark.parametrize(
+    ("zone", "today", "now"),
+    [
+        (None, "2024-03-01", "2024-03-01T22:30:00Z"),
+        ("Australia/Sydney", "2024-03-02", "2024-03-02T09:30:00@Australia/Sydney"),
+        ("America/Los_Angeles", "2024-03-01", "2024-03-01T14:30:00@America/Los_Angeles"),
+    ],
+)
+def test_now_and_today_are_read_in_the_evaluations_zone(
+    monkeypatch: pytest.MonkeyPatch, zone: str | None, today: str, now: str
+) -> None:
+    # 2024-03-01T22:30:00Z: already the 2nd in Sydney, still the 1st in Los Angeles.
+    instant = 1709332200 * 10**9
+    monkeypatch.setattr(temporal_builtins, "_clock", SimpleNamespace(time_ns=lambda: instant))
+    env = Env(evaluation=Evaluation(zone=zone))
+    assert str(call("today", env=env)) == today
+    assert str(call("now", env=env)) == now

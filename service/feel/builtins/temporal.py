@@ -120,11 +120,14 @@ def years_and_months_duration(from_: Any, to: Any) -> YearsMonthsDuration:
 
 
 def _now(env: Any) -> DateTime:
-    """The evaluation's fixed instant, read from the system clock (UTC) on first use."""
+    """The evaluation's fixed instant, read from the system clock on first use, in the
+    evaluation's zone (UTC when it has none)."""
     evaluation = env.evaluation
     if evaluation.now is None:
         nanos = _clock.time_ns()
-        evaluation.now = temporal.date_time_from_instant(nanos - nanos % 1000, 0, None)
+        zone = evaluation.zone
+        offset = 0 if zone is None else None
+        evaluation.now = temporal.date_time_from_instant(nanos - nanos % 1000, offset, zone)
     now: DateTime = evaluation.now
     return now
 
