@@ -125,7 +125,7 @@ class Model:
         return self._evaluate_imports(inputs, targets, zone)
 
     def _evaluate_simple(
-        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None
+        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None = None
     ) -> Result:
         """One model, no imports: one scope, no session needed."""
         run = Run(zone=zone)
@@ -153,7 +153,7 @@ class Model:
         return Result(found, None, run.warnings, run.errors, run.log)
 
     def _evaluate_imports(
-        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None
+        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None = None
     ) -> Result:
         """A model importing others: a session with one scope per model."""
         run = Run(zone=zone)

@@ -39,8 +39,8 @@ def member(value: Any, name: str) -> Any:
         return value.get(name)
     if value is None:
         return None
-    if isinstance(value, list):
-        return [member(item, name) for item in value]
+    if isinstance(value, list):  # contexts' entries inline: the usual list is of contexts
+        return [item.get(name) if type(item) is dict else member(item, name) for item in value]
     if isinstance(value, _TEMPORAL):
         return temporal.get_property(value, name)
     if isinstance(value, Range):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from service.feel import codegen as _codegen
 from service.feel import nodes as n
 from service.feel.compile_base import NOT_CONSTANT, Fn, constant_value, fail
 from service.feel.compile_calls import CallsCompiler
@@ -26,6 +27,16 @@ from service.feel.parser import parse_expression, parse_unary_tests
 
 class Compiler(OpsCompiler, CallsCompiler, IterCompiler, TestsCompiler):
     """All ``compile_<Node>`` methods for one source text."""
+
+    # Each node's closure by id(node), kept when the code generator will want them.
+    closures: dict[int, Fn] | None = None
+
+    def compile(self, node: n.Node) -> Fn:
+        """The closure computing ``node`` (noted in ``closures`` when that is kept)."""
+        fn = super().compile(node)
+        if self.closures is not None:
+            self.closures[id(node)] = fn
+        return fn
 
 
 class CompiledExpression:
@@ -55,6 +66,8 @@ class CompiledExpression:
         fn = self._fn
         if constant_value(fn) is not NOT_CONSTANT:
             return fn  # a constant's closure cannot fail
+        if getattr(fn, _codegen.GUARDED, False):
+            return fn  # generated code has the same guard inside
         source, span = self.source, self.node.span
 
         def evaluate(env: Env) -> Any:
@@ -112,16 +125,29 @@ def compile_expression(
     types: Mapping[str, Any] | None = None,
     *,
     closed: bool = False,
+    codegen: bool | None = None,
 ) -> CompiledExpression:
     """Compile the FEEL expression ``text``; FeelSyntaxError when it is not valid FEEL.
 
     With ``closed`` the caller promises that the Env the expression is evaluated in binds
     no name outside ``names``; the names of built-in functions are then resolved now.
+    ``codegen`` chooses generated Python code (see :mod:`service.feel.codegen`) or the
+    closures; by default, :data:`service.feel.codegen.ENABLED` chooses.
     """
     names = tuple(names)
     node = parse_expression(text, names, types or ())
     compiler = Compiler(text, names, types, closed)
-    return CompiledExpression(text, node, _compile(compiler, node, compiler.compile))
+    if codegen is None:
+        codegen = _codegen.ENABLED
+    if codegen:
+        compiler.closures = {}
+    fn = _compile(compiler, node, compiler.compile)
+    if codegen and constant_value(fn) is NOT_CONSTANT:
+        generated = _codegen.generate(compiler, node, compiler.closures or {})
+        if generated is not None:
+            fn = generated
+    compiler.closures = None
+    return CompiledExpression(text, node, fn)
 
 
 def compile_unary_tests(
