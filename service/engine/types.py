@@ -46,12 +46,13 @@ class Declared:
     """A declared type at one place of a model: converts values to it, nulls misfits."""
 
     NOT_CONFORMING: Any = object()
-    __slots__ = ("exact", "feel", "name")
+    __slots__ = ("exact", "feel", "name", "plainly")
 
     def __init__(self, name: str, feel: ft.FeelType) -> None:
         self.name = name
         self.feel = feel
         self.exact = _EXACT.get(feel)
+        self.plainly = _plain_check(feel)
 
     def conforms(self, value: Any) -> bool:
         """Whether ``value`` is null or an instance of the type."""
@@ -59,7 +60,7 @@ class Declared:
 
     def convert(self, value: Any) -> Any:
         """``value`` converted to the type, or :attr:`NOT_CONFORMING`."""
-        if type(value) is self.exact:
+        if type(value) is self.exact or (self.plainly is not None and self.plainly(value)):
             return value
         converted, fits = ft.coerce(value, self.feel)
         return converted if fits else Declared.NOT_CONFORMING
@@ -67,6 +68,8 @@ class Declared:
     def coerce(self, value: Any, env: Env, where: str) -> Any:
         """``value`` converted to the type; null with a warning when it does not conform."""
         if value is None or type(value) is self.exact:
+            return value
+        if self.plainly is not None and self.plainly(value):
             return value
         converted, fits = ft.coerce(value, self.feel)
         if fits:
@@ -79,6 +82,23 @@ class Declared:
 
     def __repr__(self) -> str:
         return f"Declared({self.name!r}, {self.feel})"
+
+
+def _plain_check(feel: ft.FeelType) -> Callable[[Any], bool] | None:
+    """For a list of a built-in type whose values are exactly one Python type (``list<string>``,
+    a collection of numbers): a check that a value is such a list as it stands, so that the
+    common case skips the general conversion. None for other types. The check may say False
+    for a value that conforms (a subclass, a constraint): the general path decides those."""
+    if not isinstance(feel, ft.ListType):
+        return None
+    item = _EXACT.get(feel.element)
+    if item is None or item is dict or item is list:
+        return None
+
+    def plainly(value: Any) -> bool:
+        return type(value) is list and all(type(x) is item or x is None for x in value)
+
+    return plainly
 
 
 def _describe(value: Any) -> str:

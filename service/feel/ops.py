@@ -132,6 +132,29 @@ def _all_equal(pairs: Iterable[tuple[Any, Any]]) -> bool | None:
     return None if unknown else True
 
 
+def _contexts_equal(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
+    """Two contexts: the same keys, and every entry equal (written out: it is the inner
+    loop of ``index of`` and ``list contains`` over lists of contexts)."""
+    if len(a) != len(b):
+        return False
+    unknown = False
+    for key, x in a.items():
+        y = b.get(key, _NO_ENTRY)
+        if y is _NO_ENTRY:
+            return False
+        if x is y:
+            continue
+        result = equal(x, y)
+        if result is False:
+            return False
+        if result is None:
+            unknown = True
+    return None if unknown else True
+
+
+_NO_ENTRY = object()
+
+
 def _range_equal(a: Range, b: Range) -> bool | None:
     if a.start_included != b.start_included or a.end_included != b.end_included:
         return False
@@ -150,7 +173,7 @@ def equal(a: Any, b: Any) -> bool | None:
         if kind_a is Number or kind_a is str or kind_a is bool:
             return bool(a == b)
         if kind_a is dict:
-            return False if a.keys() != b.keys() else _all_equal((a[k], b[k]) for k in a)
+            return _contexts_equal(a, b)
         if kind_a is list:
             return False if len(a) != len(b) else _all_equal(zip(a, b, strict=True))
     kind = type_name(a)

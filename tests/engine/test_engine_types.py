@@ -96,3 +96,29 @@ def test_instance_of_sees_item_definitions() -> None:
         items=ITEMS,
     )
     assert model.evaluate({"In": {"name": "A", "age": num(1)}}).values["Out"] is True
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "kept"),
+    [
+        ("string", ["a", None, "b"], True),
+        ("string", [], True),
+        ("string", ["a", num(1)], False),
+        ("number", [num(1), None], True),
+        ("number", [True], False),  # a boolean is not a number, though Python says True == 1
+        ("boolean", [num(1)], False),
+        ("boolean", [False, None], True),
+    ],
+)
+def test_a_list_of_a_builtin_type_is_checked_item_by_item(
+    element: str, value: list[Any], kept: bool
+) -> None:
+    from service.engine.types import Declared
+    from service.feel import types as ft
+    from service.feel.env import Env
+
+    declared = Declared(f"list<{element}>", ft.ListType(ft.BuiltinType(element)))
+    env = Env()
+    result = declared.coerce(value, env, "test")
+    assert (result is value) is kept
+    assert bool(env.evaluation.warnings) is not kept
