@@ -140,10 +140,15 @@ def _contexts_equal(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
     unknown = False
     for key, x in a.items():
         y = b.get(key, _NO_ENTRY)
-        if y is _NO_ENTRY:
-            return False
         if x is y:
             continue
+        kind = type(x)
+        if kind is type(y) and (kind is str or kind is Number or kind is bool):
+            if x != y:
+                return False
+            continue
+        if y is _NO_ENTRY:
+            return False
         result = equal(x, y)
         if result is False:
             return False
