@@ -10,9 +10,12 @@ machine, with the load generator on loopback, so the ratios compare like with li
 * ``tablerx``: ``tablerx serve`` as shipped: validation, evaluation, explanation, and the
   durable audit write (group commit) before every answer;
 * ``tablerx-no-audit``: the same app with the audit write replaced by nothing, for this
-  benchmark only, to show what the durable write itself costs.
+  benchmark only, to show what the durable write itself costs;
+* ``tablerx-trivial``: ``tablerx serve`` as shipped (audit included) over a trivial model
+  written for the run (one number input, one literal decision ``x + 1``): the service's
+  own floor per request, HTTP, validation, answer, audit, with next to no engine work.
 
-Each variant runs with 1 and 2 uvicorn workers. After each tablerx run the audit
+Each variant runs with 1 and 2 uvicorn workers. After each audited tablerx run the audit
 database is checked to hold a record for every answer wrk received. The target is
 tablerx >= 0.5 x bare on one worker; the engine's own evaluation time per request
 (measured in-process) is printed too, since it bounds what any service around it can do.
@@ -49,6 +52,25 @@ DEFAULT_INPUT = {
     "her2_status_after_progression": "positive",
     "ecog": 1,
 }
+TRIVIAL_DMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/"
+             xmlns:tablerx="https://tablerx.dev/dmn/extensions/1"
+             id="trivial" name="Trivial" namespace="https://tablerx.dev/benchmarks/trivial">
+  <extensionElements>
+    <tablerx:property name="model.id" value="trivial"/>
+    <tablerx:property name="model.version" value="1.0.0"/>
+  </extensionElements>
+  <inputData id="i_x" name="x">
+    <extensionElements><tablerx:property name="input.required" value="true"/></extensionElements>
+    <variable name="x" typeRef="number"/>
+  </inputData>
+  <decision id="d_y" name="y">
+    <variable name="y" typeRef="number"/>
+    <informationRequirement><requiredInput href="#i_x"/></informationRequirement>
+    <literalExpression><text>x + 1</text></literalExpression>
+  </decision>
+</definitions>
+"""
 FALLBACK = (ROOT / "tests" / "api" / "models", "triage-demo",
             {"line_of_therapy": 2, "progressed_on_first_line": True, "her2_status": "positive",
              "ecog": 1})  # fmt: skip
@@ -74,6 +96,23 @@ def bare_app() -> Any:
         return Response(payload, media_type="application/json")
 
     return app
+
+
+def bare_starlette_app() -> Any:
+    """A lower floor (variant ``bare-starlette``, not run by default): a plain Starlette
+    route that reads the body and returns the same stored answer."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    size = int(os.environ.get("BARE_PAYLOAD_SIZE", "2000"))
+    payload = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
+
+    async def evaluate(request: Request) -> Response:
+        await request.body()
+        return Response(payload, media_type="application/json")
+
+    return Starlette(routes=[Route("/decisions/{model}/evaluate", evaluate, methods=["POST"])])
 
 
 def no_audit_app() -> Any:
@@ -199,6 +238,8 @@ def audited(database: str) -> int:
 def measure(variant: str, workers: int, args: argparse.Namespace, job: dict[str, Any],
             tmp: Path) -> Measure:  # fmt: skip
     """Start one variant, warm it up, load it with wrk, stop it."""
+    if variant == "tablerx-trivial":
+        job = trivial_job(tmp)
     port = free_port()
     database = f"sqlite:///{tmp / f'audit-{variant}-{workers}-{port}.sqlite'}"
     # TABLERX_DRAFTS: the committed clinical model is a draft (as with `make serve`)
@@ -208,6 +249,8 @@ def measure(variant: str, workers: int, args: argparse.Namespace, job: dict[str,
     me = [sys.executable, str(Path(__file__).resolve())]
     if variant == "bare":
         command = [*me, "--serve-factory", "bare_app", str(port), str(workers)]
+    elif variant == "bare-starlette":
+        command = [*me, "--serve-factory", "bare_starlette_app", str(port), str(workers)]
     elif variant == "tablerx-no-audit":
         command = [*me, "--serve-factory", "no_audit_app", str(port), str(workers)]
     else:
@@ -222,7 +265,7 @@ def measure(variant: str, workers: int, args: argparse.Namespace, job: dict[str,
     finally:
         stop(process)
     result = Measure(variant, workers, **figures)
-    if variant == "tablerx":
+    if variant in ("tablerx", "tablerx-trivial"):
         result.audited = audited(database)
     return result
 
@@ -275,6 +318,14 @@ def answer_size(job: dict[str, Any], tmp: Path) -> int:
     return len(asyncio.run(one()))
 
 
+def trivial_job(tmp: Path) -> dict[str, Any]:
+    """The trivial model, published in a decisions folder of its own under ``tmp``."""
+    folder = tmp / "trivial-decisions" / "trivial"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "1.0.0.dmn").write_text(TRIVIAL_DMN, encoding="utf-8")
+    return {"decisions": folder.parent, "model": "trivial", "body": b'{"x": 1}', "size": 0}
+
+
 def choose_job(args: argparse.Namespace) -> dict[str, Any]:
     """Model, decisions folder and request body to measure."""
     decisions = Path(args.decisions)
@@ -308,11 +359,17 @@ def report(results: list[Measure], job: dict[str, Any], engine_us: float) -> Non
         if quiet and ours:
             print(f"{workers} worker(s): with / without the durable audit write = "
                   f"{ours.requests_per_s / quiet.requests_per_s:.2f}")
-        if ours and ours.audited is not None:
-            answered = ours.requests - ours.non_2xx
-            state = "ok" if ours.audited >= answered else "MISSING RECORDS"
-            print(f"{workers} worker(s): {ours.audited} audit records for {answered} answers "
-                  f"wrk counted ({state})")
+        floor = by.get(("tablerx-trivial", workers))
+        if floor:
+            print(f"{workers} worker(s): the service's own floor (trivial model, audited): "
+                  f"{1e6 / floor.requests_per_s:.0f} us per request"
+                  + (f" of {1e6 / ours.requests_per_s:.0f} for the clinical model" if ours else ""))
+        for audited_run in (ours, floor):
+            if audited_run and audited_run.audited is not None:
+                answered = audited_run.requests - audited_run.non_2xx
+                state = "ok" if audited_run.audited >= answered else "MISSING RECORDS"
+                print(f"{workers} worker(s), {audited_run.variant}: {audited_run.audited} audit "
+                      f"records for {answered} answers wrk counted ({state})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--variants", nargs="+", default=["bare", "tablerx", "tablerx-no-audit"])
+    parser.add_argument("--variants", nargs="+",
+                        default=["bare", "tablerx", "tablerx-no-audit", "tablerx-trivial"])
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--serve-factory", nargs=3, metavar=("FACTORY", "PORT", "WORKERS"),

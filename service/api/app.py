@@ -4,7 +4,8 @@
 the start-up with all its problems), prepares each version's request validation, and
 opens the audit log when the app starts (in each worker process). ``create_app_from_env``
 is the factory ``tablerx serve`` hands to uvicorn, so that several workers can each build
-their own app from the same ``TABLERX_*`` environment.
+their own app from the same ``TABLERX_*`` environment. Evaluate requests go straight to
+their handler (:mod:`service.api.fastlane`); everything else through FastAPI.
 """
 
 from __future__ import annotations
@@ -12,13 +13,40 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
-from service.api import decisions, diffs, errors, evaluations, health, metrics
+from service.api import decisions, diffs, errors, evaluations, fastlane, health, metrics
 from service.api.metrics import MetricsMiddleware
 from service.api.openapi import install_openapi
 from service.api.state import API_VERSION, Service, Settings
+
+
+class TablerxApp(FastAPI):
+    """The FastAPI application, with ``POST /decisions/{model}/evaluate`` taken straight to
+    its handler (:mod:`service.api.fastlane`) ahead of the middleware stack, once
+    :meth:`open_fast_lane` is called. Middleware added after that closes the lane again,
+    so that it sees every request."""
+
+    fast_lane = False
+
+    def open_fast_lane(self) -> None:
+        """Serve evaluate requests directly from now on (call it after the middleware)."""
+        self.fast_lane = True
+
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
+        """Add a middleware; it closes the fast lane (see the class docstring)."""
+        self.fast_lane = False
+        super().add_middleware(middleware_class, *args, **kwargs)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        model = fastlane.model_of(scope) if self.fast_lane and not self.root_path else None
+        if model is not None:
+            await fastlane.serve(self.state.service, model, scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await service.audit.stop()
 
-    app = FastAPI(
+    app = TablerxApp(
         title="tablerx decision service",
         version=API_VERSION,
         summary="Clinical decision tables (DMN 1.5) evaluated with their rationale, audited.",
@@ -51,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    metrics.router):
         app.include_router(router)
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
+    app.open_fast_lane()  # does for evaluate requests what the metrics middleware does
     install_openapi(app, service)
     return app
 

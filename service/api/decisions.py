@@ -8,18 +8,20 @@ and audited: the response leaves only once its audit record is committed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 from starlette.status import HTTP_503_SERVICE_UNAVAILABLE
+from starlette.types import Receive
 
 from service.api import errors, jsonmap, schemas
 from service.api.errors import ApiError
-from service.api.evaluation import Call, Outcome, evaluate
+from service.api.evaluation import Call, Outcome, evaluate, new_request_id
 from service.api.inputs import field_schema, value_schema
 from service.api.prepared import Prepared
 from service.api.state import Service, ServiceDep
@@ -166,24 +168,33 @@ def get_dmn(model: ModelId, version: str, service: ServiceDep) -> Response:
 # --- evaluating --------------------------------------------------------------------------------
 
 
-def _call(request: Request, service: Service) -> Call:
-    request_id = (request.headers.get("x-request-id") or "")[:200] or uuid.uuid4().hex
-    caller = request.headers.get(service.settings.caller_header)
+def call_of(header: Callable[[str], str | None], caller_header: str) -> Call:
+    """Who asks (``header`` looks a request header up by its lower-case name)."""
+    request_id = (header("x-request-id") or "")[:200] or new_request_id()
+    caller = header(caller_header.lower())
     return Call(request_id=request_id, caller=caller[:200] if caller else None)
 
 
-async def _read_body(request: Request, limit: int) -> bytes | jsonmap.BodyError:
-    declared = request.headers.get("content-length")
+async def read_body(
+    receive: Receive, declared: str | None, limit: int
+) -> bytes | jsonmap.BodyError:
+    """The request body (``declared``: its Content-Length), or BODY_TOO_LARGE past
+    ``limit`` bytes; raises ClientDisconnect when the client goes away first."""
     if declared and declared.isdigit() and int(declared) > limit:
         return jsonmap.BodyError("BODY_TOO_LARGE", errors.body_too_large(limit).message)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             return jsonmap.BodyError("BODY_TOO_LARGE", errors.body_too_large(limit).message)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _parse(raw: bytes | jsonmap.BodyError) -> tuple[Any, str | None]:
@@ -197,34 +208,52 @@ def _parse(raw: bytes | jsonmap.BodyError) -> tuple[Any, str | None]:
         return exc, text
 
 
-async def _answer(
-    service: Service, call: Call, outcomes: Sequence[Outcome], status: int, body: Any
-) -> Response:
+Answer = tuple[int, bytes, str | None]  # status, JSON body, X-Request-ID (None: no header)
+
+
+async def _store(
+    service: Service, call: Call, outcomes: Sequence[Outcome], status: int, body: bytes
+) -> Answer:
     """Store the outcomes' audit records, count them, then answer (never before storing)."""
     try:
         await service.audit.write([outcome.record for outcome in outcomes])
     except AuditUnavailable as exc:
         problem = errors.audit_unavailable(str(exc))
-        return errors.error_response(HTTP_503_SERVICE_UNAVAILABLE, [problem])
+        return HTTP_503_SERVICE_UNAVAILABLE, jsonmap.dumps(errors.error_body([problem])), None
     for outcome in outcomes:
         record = outcome.record
         service.metrics.evaluation(record.model_id, record.model_version, record.status)
-    return _json(body, status, {"X-Request-ID": call.request_id})
+    return status, body, call.request_id
 
 
-def _target(request: Request) -> tuple[Service, str, str | None]:
+async def answer_one(
+    service: Service, model: str, version: str | None, call: Call, raw: bytes | jsonmap.BodyError
+) -> Answer:
+    """One evaluation request, from its raw body to its stored, counted answer."""
+    body, text = _parse(raw)
+    outcome = evaluate(service.resolve, model, version, body, call, text)
+    return await _store(service, call, [outcome], outcome.status, outcome.json())
+
+
+def _response(answer: Answer) -> Response:
+    status, body, request_id = answer
+    headers = {"X-Request-ID": request_id} if request_id is not None else None
+    return Response(body, status_code=status, media_type=JSON, headers=headers)
+
+
+def _target(request: Request) -> tuple[Service, str, str | None, Call]:
     service: Service = request.app.state.service
     request.scope["route"] = _ROUTES[request.scope["endpoint"]]  # for the metrics' route label
-    return service, request.path_params["model"], request.query_params.get("version")
+    call = call_of(request.headers.get, service.settings.caller_header)
+    return service, request.path_params["model"], request.query_params.get("version"), call
 
 
 async def evaluate_one(request: Request) -> Response:
     """Evaluate a model on one set of inputs: outputs, the rules behind them, warnings."""
-    service, model, version = _target(request)
-    call = _call(request, service)
-    body, text = _parse(await _read_body(request, service.settings.max_body_bytes))
-    outcome = evaluate(service.resolve, model, version, body, call, text)
-    return await _answer(service, call, [outcome], outcome.status, outcome.body())
+    service, model, version, call = _target(request)
+    raw = await read_body(request.receive, request.headers.get("content-length"),
+                          service.settings.max_body_bytes)
+    return _response(await answer_one(service, model, version, call, raw))
 
 
 def _batch_inputs(body: Any, limit: int) -> list[Any] | jsonmap.BodyError:
@@ -255,9 +284,10 @@ def _run_batch(
 
 async def evaluate_batch(request: Request) -> Response:
     """Evaluate many input sets (a cohort review): results in order, each with its status."""
-    service, model, version = _target(request)
-    call = _call(request, service)
-    body, text = _parse(await _read_body(request, service.settings.max_body_bytes))
+    service, model, version, call = _target(request)
+    raw = await read_body(request.receive, request.headers.get("content-length"),
+                          service.settings.max_body_bytes)
+    body, text = _parse(raw)
     items = _batch_inputs(body, service.settings.max_batch)
     try:
         prepared = service.resolve(model, version)
@@ -265,16 +295,18 @@ async def evaluate_batch(request: Request) -> Response:
         items = jsonmap.BodyError("", "")  # evaluate() answers the 404 or 409 itself
     if isinstance(items, jsonmap.BodyError):
         outcome = evaluate(service.resolve, model, version, items, call, text)
-        return await _answer(service, call, [outcome], outcome.status, outcome.body())
+        return _response(await _store(service, call, [outcome], outcome.status, outcome.json()))
     ref = prepared.ref
     outcomes = await run_in_threadpool(_run_batch, service, model, ref["version"], items, call)
-    results = [
-        {"index": i, "status": outcome.status, **outcome.body()}
+    # Each result is the item's own body with its index and status first.
+    results = b",".join(
+        b'{"index":%d,"status":%d,' % (i, outcome.status) + outcome.json()[1:]
         for i, outcome in enumerate(outcomes)
-    ]
+    )
     batch_id = outcomes[0].record.batch_id if outcomes else str(uuid.uuid4())
-    return await _answer(service, call, outcomes, 200,
-                         {"batch_id": batch_id, "model": ref, "results": results})
+    head = jsonmap.dumps({"batch_id": batch_id, "model": ref})[:-1]
+    return _response(await _store(service, call, outcomes, 200,
+                                  head + b',"results":[' + results + b"]}"))
 
 
 # The evaluation endpoints are plain Starlette routes: they read and validate their own

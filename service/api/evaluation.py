@@ -10,20 +10,22 @@ UNIQUE, say) is a 500 that names the rules; never a 200. Every answer from a ver
 that is not approved carries its status in ``model`` and a warning saying so.
 
 The response body and the audit record are made from the same data, here, so they cannot
-disagree. Writing the record is the caller's job (it must finish before the response
+disagree: the answer's JSON is assembled once, from static parts prepared per model
+version (:mod:`service.api.render`) and the request's own values, and the record holds
+the very same bytes. Writing the record is the caller's job (it must finish before the response
 leaves, see :mod:`service.store.groupcommit`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.api import errors, jsonmap
+from service.api import errors, jsonmap, render
 from service.api.errors import Problem
 from service.api.prepared import Prepared
 from service.store.admission import body_problem, source_of
@@ -51,7 +53,7 @@ class Outcome:
 
     status: int
     record: AuditRecord
-    payload: dict[str, Any] | None = None  # the 200 body
+    content: bytes | None = None  # the 200 body, as JSON
     problems: list[Problem] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # top-level keys of an error body
 
@@ -60,11 +62,11 @@ class Outcome:
         """The audit status: ok, rejected, defect, error or not_found."""
         return self.record.status
 
-    def body(self) -> dict[str, Any]:
-        """The JSON body (a tree for :func:`jsonmap.dumps`)."""
-        if self.payload is not None:
-            return self.payload
-        return errors.error_body(self.problems, **self.extra)
+    def json(self) -> bytes:
+        """The JSON body, as sent."""
+        if self.content is not None:
+            return self.content
+        return jsonmap.dumps(errors.error_body(self.problems, **self.extra))
 
 
 # --- explanation -------------------------------------------------------------------------------
@@ -121,12 +123,32 @@ def warnings_of(warnings: Sequence[Any]) -> list[dict[str, Any]]:
 # --- the pipeline ----------------------------------------------------------------------------
 
 
+def _uuid4_hex() -> str:
+    """A random (version 4) UUID's 32 hex digits: what ``uuid.uuid4().hex`` gives, without
+    the UUID object (an id is made for every request)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    return raw.hex()
+
+
+def new_evaluation_id() -> str:
+    """A new evaluation id: a random UUID in its usual 8-4-4-4-12 form."""
+    h = _uuid4_hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def new_request_id() -> str:
+    """A request id for a request that brought none: a random UUID's hex digits."""
+    return _uuid4_hex()
+
+
 class _Record:
     """Collects what the audit record needs while the pipeline runs."""
 
     def __init__(self, model_id: str, version: str | None, inputs: str | None, call: Call):
         self.started = time.perf_counter()
-        self.id = str(uuid.uuid4())
+        self.id = new_evaluation_id()
         self.fields: dict[str, Any] = {
             "model_id": model_id, "model_version": version, "model_hash": None,
             "model_status": None,
@@ -135,9 +157,11 @@ class _Record:
         }
 
     def finish(self, status: str, http_status: int, **columns: Any) -> AuditRecord:
+        """The record; each column is JSON bytes, a tree for :func:`jsonmap.dumps`, or None."""
         duration = (time.perf_counter() - self.started) * 1000
         dumped: dict[str, Any] = {
-            k: (jsonmap.dumps(v).decode() if v is not None else None) for k, v in columns.items()
+            k: None if v is None else (v if isinstance(v, bytes) else jsonmap.dumps(v)).decode()
+            for k, v in columns.items()
         }
         return AuditRecord(
             id=self.id, created_at=utc_now(), status=status, http_status=http_status,
@@ -217,6 +241,7 @@ def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
     # Guards first: a request they (or the validation) refuse is not evaluated further.
     guarded = model.evaluate(validated.values, decisions=admission.guards) \
         if admission.guards else None
+    guard_log = render.log_of(guarded)  # before anything reads guarded.tables
     if guarded is not None and guarded.errors:
         return _defect(prepared, rec, [guarded])
     guard_tables = guarded.tables if guarded is not None else []
@@ -225,24 +250,43 @@ def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
         return _failure(rec, "rejected", 422, problems, explain(guard_tables, prepared),
                         **_marked(prepared))
     result = model.evaluate(validated.values, decisions=admission.top_level)
-    results = [guarded, result] if guarded is not None else [result]
     if result.errors:
-        return _defect(prepared, rec, results)
-    explanation = [entry for r in results for entry in explain(r.tables, prepared)]
-    outputs = {name: jsonmap.to_json(result.values[name]) for name in admission.top_level}
-    warnings = [w for r in results for w in warnings_of(r.warnings)]
-    payload = {
-        "model": prepared.ref,
-        "evaluation_id": rec.id,
-        "outputs": outputs,
-        "explanation": explanation,
-        "warnings": _with_notice(prepared, warnings),
-    }
-    record = rec.finish(
-        "ok", 200, outputs=outputs, matched_rules=matched_rules(explanation),
-        warnings=payload["warnings"] or None,
-    )
-    return Outcome(200, record, payload=payload)
+        return _defect(prepared, rec, [guarded, result] if guarded is not None else [result])
+    logs = [guard_log, render.log_of(result)] if guarded is not None else [render.log_of(result)]
+    return _answer(prepared, rec, [guarded, result] if guarded is not None else [result], logs)
+
+
+def _answer(
+    prepared: Prepared, rec: _Record, results: list[Any], logs: list[Any]
+) -> Outcome:
+    """The 200 answer, assembled as JSON bytes; the audit record gets the same bytes."""
+    fragments = prepared.fragments
+    outputs = jsonmap.dumps_feel({name: results[-1].values[name] for name in prepared.top_level})
+    warnings = fragments.warnings([w for r in results for w in warnings_of(r.warnings)])
+    explanation, matched = _explanation(prepared, results, logs)
+    content = b"".join((
+        b'{"model":', fragments.ref, b',"evaluation_id":"', rec.id.encode(),
+        b'","outputs":', outputs, b',"explanation":', explanation,
+        b',"warnings":', warnings, b"}",
+    ))  # fmt: skip
+    record = rec.finish("ok", 200, outputs=outputs, matched_rules=matched,
+                        warnings=warnings if warnings != b"[]" else None)
+    return Outcome(200, record, content=content)
+
+
+def _explanation(prepared: Prepared, results: list[Any], logs: list[Any]) -> tuple[bytes, bytes]:
+    """(the explanation, the audit's matched rules) as JSON: from the cached fragments
+    when the engine's logs are at hand, else the straightforward way."""
+    fragments = prepared.fragments
+    if fragments.usable and all(found is not None for found in logs):
+        try:
+            return fragments.explain(logs)
+        except Exception:  # the engine changed under us: answer correctly, if slowly
+            fragments.usable = False
+            log.exception("the fast explanation of %s %s failed; explaining the plain way "
+                          "from now on", prepared.ref["id"], prepared.ref["version"])
+    tree = [entry for r in results for entry in explain(r.tables, prepared)]
+    return jsonmap.dumps(tree), jsonmap.dumps(matched_rules(tree))
 
 
 def _defect(prepared: Prepared, rec: _Record, results: Sequence[Any]) -> Outcome:

@@ -197,9 +197,12 @@ def known_type(feel_type: str) -> bool:
 
 def decimal_text(value: decimal.Decimal) -> str:
     """A JSON number literal with exactly the digits of ``value``."""
+    text = str(value)
+    if "E" not in text:  # plain notation already: the very text format(value, "f") gives
+        return text
     if -30 < value.adjusted() < 30:
         return format(value, "f")
-    return str(value).replace("E", "e")
+    return text.replace("E", "e")
 
 
 _TEMPORAL = (Date, Time, DateTime, YearsMonthsDuration, DaysTimeDuration)
@@ -238,3 +241,21 @@ def _default(value: Any) -> Any:
 def dumps(tree: Any) -> bytes:
     """UTF-8 JSON of a tree from :func:`to_json` (or any plain JSON data with decimals)."""
     return orjson.dumps(tree, default=_default)
+
+
+def feel_default(value: Any) -> Any:
+    """orjson's ``default`` for FEEL values: what :func:`to_json` makes of them."""
+    if isinstance(value, decimal.Decimal):
+        return orjson.Fragment(decimal_text(value))
+    return to_json(value)  # temporal values, ranges, functions; TypeError for the rest
+
+
+# FEEL's temporal values and ranges are dataclasses, which orjson would write field by
+# field: pass them (and any datetime) to the default, which writes them as to_json does.
+FEEL_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def dumps_feel(value: Any) -> bytes:
+    """``dumps(to_json(value))``, byte for byte, without building the intermediate tree:
+    FEEL values (and plain JSON data holding them) straight to UTF-8 JSON."""
+    return orjson.dumps(value, default=feel_default, option=FEEL_OPTIONS)

@@ -5,7 +5,7 @@ field specs, the compiled ``input.required_when`` conditions, the guard decision
 run before the model, the top-level decisions whose values make up a response's
 ``outputs``), how the API describes its decisions, where every decision and rule came
 from in the workbook, and the warning that marks an answer from a version that is not
-approved.
+approved, and the static JSON parts of its answers (:class:`service.api.render.Fragments`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from service.api import errors
 from service.api.inputs import object_schema
+from service.api.render import Fragments
 from service.dmn import model as dmn
 from service.store.admission import Admission, Condition, source_of
 from service.store.coverage import all_tables
@@ -47,6 +48,7 @@ class Prepared:
     decision_sources: dict[str, dict[str, str]] = field(default_factory=dict)
     ref: dict[str, str] = field(default_factory=dict)  # the ``model`` object of a response
     notice: dict[str, Any] | None = None  # the warning of a version that is not approved
+    fragments: Fragments = field(default_factory=lambda: Fragments({}, None, {}))
 
     @property
     def fields(self) -> list[FieldSpec]:
@@ -121,4 +123,5 @@ def prepare(version: ModelVersion) -> Prepared:
         for rule in ref.table.rules:
             if rule.id:
                 prepared.rule_sources[rule.id] = source_of(rule)
+    prepared.fragments = Fragments(prepared.ref, prepared.notice, prepared.decision_sources)
     return prepared

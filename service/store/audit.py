@@ -12,6 +12,7 @@ digits on every database.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -189,21 +190,54 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def insert_rows(engine: Engine, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` in one transaction and commit it (one disk sync for all of them).
+class RowInserter:
+    """Inserts rows in one transaction per call over a connection it keeps (the audit
+    writer's): no pool checkout, no SQLAlchemy statement work per round.
 
-    The rows go to the driver's ``executemany`` directly: this runs on the audit writer
-    thread under request load, where SQLAlchemy's per-statement work would hold the GIL
-    that request handlers need; the driver's C loop releases it while SQLite works.
+    The rows go to the driver's ``executemany`` directly: this runs under request load,
+    and the driver's C loop does the work. A refused round is rolled back; a connection
+    that cannot even do that is dropped, and the next round opens a new one.
     """
-    sqlite = engine.dialect.name == "sqlite"
-    names = [column.name for column in EVALUATIONS.columns]
-    params = [
-        tuple(_sqlite_time(row[n]) if sqlite and n == "created_at" else row[n] for n in names)
-        for row in rows
-    ]
-    with engine.begin() as connection:
-        connection.exec_driver_sql(_insert_sql(engine), params)
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sql = _insert_sql(engine)
+        self._names = [column.name for column in EVALUATIONS.columns]
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._connection: Any = None
+
+    def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert ``rows`` and commit them (one disk sync for all); raise if refused."""
+        names, sqlite = self._names, self._sqlite
+        params = [
+            tuple(_sqlite_time(row[n]) if sqlite and n == "created_at" else row[n]
+                  for n in names)
+            for row in rows
+        ]
+        if self._connection is None:
+            self._connection = self.engine.raw_connection()
+        connection = self._connection
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.executemany(self._sql, params)
+            finally:
+                cursor.close()
+            connection.commit()
+        except Exception:
+            try:
+                connection.rollback()
+            except Exception:  # the connection itself is broken: the next call reconnects
+                self._connection = None
+                with contextlib.suppress(Exception):
+                    connection.invalidate()
+            raise
+
+    def close(self) -> None:
+        """Give the connection back."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def fetch(engine: Engine, evaluation_id: str) -> AuditRecord | None:

@@ -23,15 +23,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import marshal
 import struct
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import orjson
 
 log = logging.getLogger("tablerx.audit")
 
@@ -42,9 +41,18 @@ ACK, NACK = 0, 1
 HEALTHY_RUN = 30.0  # seconds a writer must run for its restart delay to start over
 
 
-def encode_rows(seq: int, rows: list[dict[str, Any]]) -> bytes:
-    """One input frame (orjson writes ``created_at`` as ISO 8601 text)."""
-    payload = orjson.dumps(rows)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def encode_rows(seq: int, rows: Sequence[dict[str, Any]]) -> bytes:
+    """One input frame. The payload is :mod:`marshal` data (the writer is a child process
+    of the same interpreter, reading a private pipe): several times cheaper to make and
+    read than JSON for rows that are mostly long JSON texts, which JSON would escape.
+    ``created_at`` (an aware datetime) travels as integer microseconds since the epoch."""
+    payload = marshal.dumps(
+        [{**row, "created_at": (row["created_at"] - _EPOCH) // _MICROSECOND} for row in rows]
+    )
     return FRAME_IN.pack(len(payload), seq) + payload
 
 
@@ -57,9 +65,9 @@ def decode_frames(buffer: bytearray) -> list[tuple[int, list[dict[str, Any]]]]:
         end = offset + FRAME_IN.size + length
         if len(buffer) < end:
             break
-        rows = orjson.loads(bytes(buffer[offset + FRAME_IN.size:end]))
+        rows = marshal.loads(buffer[offset + FRAME_IN.size:end])
         for row in rows:
-            row["created_at"] = datetime.fromisoformat(row["created_at"])
+            row["created_at"] = _EPOCH + row["created_at"] * _MICROSECOND
         frames.append((seq, rows))
         offset = end
     del buffer[:offset]
@@ -215,7 +223,7 @@ class GroupCommitWriter:
         self._pending[self._seq] = waiter
         if not self._outbox:
             loop.call_soon(self._flush)
-        self._outbox.append(encode_rows(self._seq, list(rows)))
+        self._outbox.append(encode_rows(self._seq, rows))
         await waiter
 
     def _flush(self) -> None:

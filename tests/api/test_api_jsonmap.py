@@ -14,6 +14,7 @@ from service.feel.values import (
     Date,
     DateTime,
     DaysTimeDuration,
+    Function,
     Range,
     Time,
     YearsMonthsDuration,
@@ -114,6 +115,9 @@ def test_from_json_refuses(value: Any, feel_type: str) -> None:
         (Decimal("1E+2"), b"100"),
         (Decimal("123456789012345678901234567890.5"), b"123456789012345678901234567890.5"),
         (Decimal("1E-40"), b"1e-40"),
+        (Decimal("1E-7"), b"0.0000001"),
+        (Decimal("-1.50E+3"), b"-1500"),
+        (Decimal("0.000123"), b"0.000123"),
         (Decimal("-0"), b"-0"),
         (Date(2024, 1, 31), b'"2024-01-31"'),
         (Time(9, 5, Decimal("7.25"), 3600), b'"09:05:07.25+01:00"'),
@@ -128,6 +132,16 @@ def test_from_json_refuses(value: Any, feel_type: str) -> None:
 )
 def test_to_json_and_dumps_keep_exact_text(value: Any, text: bytes) -> None:
     assert jsonmap.dumps(jsonmap.to_json(value)) == text
+    # the direct path writes the same bytes, alone and nested in lists and contexts
+    assert jsonmap.dumps_feel(value) == text
+    assert jsonmap.dumps_feel({"v": [value, {"w": value}]}) == b'{"v":[%s,{"w":%s}]}' % (text, text)
+
+
+def test_dumps_feel_writes_functions_as_null_and_refuses_what_has_no_json_form() -> None:
+    function = Function("f", (), lambda env, args, named: None)
+    assert jsonmap.dumps_feel({"f": function}) == jsonmap.dumps(jsonmap.to_json({"f": function}))
+    with pytest.raises(TypeError):
+        jsonmap.dumps_feel({"x": object()})
 
 
 def test_round_trip_of_a_34_digit_decimal() -> None:

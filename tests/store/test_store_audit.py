@@ -15,8 +15,10 @@ from service.store.audit import (
     EVALUATIONS,
     AuditLog,
     AuditRecord,
+    RowInserter,
     count,
     create_db_engine,
+    create_schema,
     default_url,
     describe,
     normalize_url,
@@ -170,3 +172,26 @@ def test_a_table_from_an_earlier_release_gets_the_new_columns(database_url: str)
         engine.dispose()
     assert "model_status" in columns
     assert found is not None and found.model_status is None and found.inputs == earlier.inputs
+
+
+def test_the_writers_inserter_survives_a_refused_round_and_a_lost_connection(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    create_schema(engine)
+    inserter = RowInserter(engine)
+    driver = engine.dialect.dbapi
+    assert driver is not None
+    try:
+        first, second, third = record(), record(), record()
+        inserter.insert([first.row()])
+        with pytest.raises(driver.IntegrityError):
+            inserter.insert([second.row(), first.row()])  # a duplicate id: all refused
+        inserter._connection.dbapi_connection.close()  # the connection dies under it
+        with pytest.raises(driver.Error):
+            inserter.insert([second.row()])
+        inserter.insert([second.row(), third.row()])  # a new connection
+        assert count(engine, [first.id, second.id, third.id]) == 3
+    finally:
+        inserter.close()
+        engine.dispose()
