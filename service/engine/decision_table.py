@@ -114,6 +114,9 @@ class CompiledTable:
     typed_outputs: bool = False  # some output clause declares a type
     checked_outputs: bool = False  # some output clause has output values (checks, priority)
     shapes: list[Any] = field(default_factory=list)  # the InputShape of every input column
+    # The value is the list of the matched rules' results in rule order, with nothing to
+    # check between them (COLLECT without aggregation, RULE ORDER).
+    plain_collect: bool = False
 
     def evaluator(self) -> Callable[[Env], Any]:
         """The function to call for the table's value: the generated one when there is one."""
@@ -196,6 +199,10 @@ class CompiledTable:
             matched = matched[:1]
         if len(matched) == 1 and self.single_hit:
             return self.one(self.rules[matched[0]], env)
+        if self.plain_collect:
+            fixed = [self.rules[position].fixed for position in matched]
+            if None not in fixed:
+                return self._collect_fixed(matched, fixed, env)
         hits = []
         for position in matched:
             hit = self._hit(self.rules[position], env)
@@ -210,6 +217,15 @@ class CompiledTable:
         positions = tuple([hit.position for hit in counted])
         self._record(env, positions, tuple([hit.values for hit in counted]), outcome.defect)
         return outcome.value
+
+    def _collect_fixed(self, matched: list[int], fixed: list[Any], env: Env) -> list[Any]:
+        """COLLECT (no aggregation) or RULE ORDER where every matched rule's outputs were
+        prepared at load time: their results in rule order, as hit_policy.apply would
+        give them, with no per-hit bookkeeping."""
+        run = env.evaluation
+        if type(run) is Run:
+            run.log.append((self, run.decision, tuple(matched), None, None, False))
+        return [f.fresh_result() for f in fixed]
 
     def _hit(self, rule: Rule, env: Env) -> Hit | None:
         """The rule's output values, checked against the output values (None: a defect)."""

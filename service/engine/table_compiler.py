@@ -59,6 +59,9 @@ def compile_table(table: m.DecisionTable, scope: Scope, result_name: str) -> Com
     aggregation = table.aggregation if table.hit_policy == "COLLECT" else None
     compiled = CompiledTable(table.id, table.hit_policy, aggregation, readers, outputs, rules)
     compiled.single_hit = table.hit_policy in hit_policy.SINGLE_HIT
+    compiled.plain_collect = table.hit_policy == "RULE ORDER" or (
+        table.hit_policy == "COLLECT" and not compiled.aggregation
+    )
     compiled.typed_outputs = any(out.type is not None for out in outputs)
     compiled.checked_outputs = any(
         out.allowed is not None or out.priorities is not None for out in outputs

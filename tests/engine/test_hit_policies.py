@@ -202,3 +202,17 @@ def test_a_cell_that_fails_gives_a_warning_and_no_match() -> None:
     result = model.evaluate({"x": num(5), "y": "not a date"})
     assert result.values["Result"] is None
     assert result.warnings and result.warnings[0].source == "> date(y)"
+
+
+@pytest.mark.parametrize("policy", ["COLLECT", "RULE ORDER"])
+def test_collected_prepared_results_are_fresh_copies_in_rule_order(policy: str) -> None:
+    # Every rule's outputs are literals, prepared at load time: the list handed out must
+    # still be the callers' own, and the explanation must name each matched rule.
+    rules = [(["-"], ['["a"]', "1"]), ([">= 5"], ['["b"]', "2"]), (["< 0"], ['["c"]', "3"])]
+    model = load(inp("x", "number"), dec("R", table(["x"], ["tags", "n"], rules, policy), ["x"]))
+    first = model.evaluate({"x": num(7)})
+    assert first.values["R"] == [{"tags": ["a"], "n": num(1)}, {"tags": ["b"], "n": num(2)}]
+    assert [m.rule_id for m in first.tables[0].matches] == ["r1", "r2"]
+    first.values["R"][0]["tags"].append("changed")
+    again = model.evaluate({"x": num(7)}).values["R"]
+    assert again == [{"tags": ["a"], "n": num(1)}, {"tags": ["b"], "n": num(2)}]
