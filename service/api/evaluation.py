@@ -239,7 +239,8 @@ def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
     validated = admission.validate(body, jsonmap.from_json)
     model = prepared.version.compiled
     # Guards first: a request they (or the validation) refuse is not evaluated further.
-    guarded = model.evaluate(validated.values, decisions=admission.guards) \
+    zone = prepared.zone
+    guarded = model.evaluate(validated.values, decisions=admission.guards, zone=zone) \
         if admission.guards else None
     guard_log = render.log_of(guarded)  # before anything reads guarded.tables
     if guarded is not None and guarded.errors:
@@ -249,7 +250,7 @@ def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
     if problems:  # audited with the guard tables' results
         return _failure(rec, "rejected", 422, problems, explain(guard_tables, prepared),
                         **_marked(prepared))
-    result = model.evaluate(validated.values, decisions=admission.top_level)
+    result = model.evaluate(validated.values, decisions=admission.top_level, zone=zone)
     if result.errors:
         return _defect(prepared, rec, [guarded, result] if guarded is not None else [result])
     logs = [guard_log, render.log_of(result)] if guarded is not None else [render.log_of(result)]

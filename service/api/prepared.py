@@ -49,6 +49,7 @@ class Prepared:
     ref: dict[str, str] = field(default_factory=dict)  # the ``model`` object of a response
     notice: dict[str, Any] | None = None  # the warning of a version that is not approved
     fragments: Fragments = field(default_factory=lambda: Fragments({}, None, {}))
+    zone: str | None = None  # the IANA zone now() and today() are read in (None: UTC)
 
     @property
     def fields(self) -> list[FieldSpec]:
@@ -105,8 +106,9 @@ def _info(decision: dmn.Decision, top_level: tuple[str, ...]) -> DecisionInfo:
     )
 
 
-def prepare(version: ModelVersion) -> Prepared:
-    """Work out everything the API needs for ``version``; raise DeclarationError."""
+def prepare(version: ModelVersion, zone: str | None = None) -> Prepared:
+    """Work out everything the API needs for ``version``, whose now() and today() are read
+    in ``zone`` (UTC when None); raise DeclarationError."""
     definitions = version.definitions
     admission = Admission.of(definitions)
     infos = [_info(d, admission.top_level) for d in definitions.decisions]
@@ -118,6 +120,7 @@ def prepare(version: ModelVersion) -> Prepared:
         ref={"id": version.model_id, "version": version.version, "hash": version.sha256,
              "status": version.status},
         notice=errors.version_warning(version.model_id, version.version, version.status),
+        zone=zone,
     )
     for ref in all_tables(definitions):
         for rule in ref.table.rules:

@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from service.api.metrics import Metrics
 from service.api.prepared import Prepared, prepare
+from service.feel import zones
 from service.store.audit import AuditLog, default_url
 from service.store.catalogue import Catalogue, CatalogueError, load_catalogue
 from service.store.diff_report import VersionDiff
@@ -46,13 +47,21 @@ class Settings:
     max_body_bytes: int = 8 * 1024 * 1024
     drafts: bool = False  # development: the newest draft answers requests naming no version
     diff_max_cases: int = 1000  # most input sets one GET .../diff runs
+    timezone: str | None = None  # IANA zone of now() and today() (a clinic's date); None: UTC
+
+    def __post_init__(self) -> None:
+        if self.timezone is not None and not zones.is_zone(self.timezone):
+            raise ValueError(
+                f"unknown time zone {self.timezone!r} (TABLERX_TIMEZONE, --timezone): "
+                "use an IANA name such as Europe/Paris"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Settings from ``TABLERX_DECISIONS``, ``TABLERX_DATABASE_URL``, ``TABLERX_CALLER_HEADER``,
-        ``TABLERX_MAX_BATCH``, ``TABLERX_MAX_BODY_BYTES``, ``TABLERX_DRAFTS`` and
-        ``TABLERX_DIFF_MAX_CASES``; defaults for the rest. Raise ValueError for a value
-        that does not parse."""
+        ``TABLERX_MAX_BATCH``, ``TABLERX_MAX_BODY_BYTES``, ``TABLERX_DRAFTS``,
+        ``TABLERX_DIFF_MAX_CASES`` and ``TABLERX_TIMEZONE``; defaults for the rest. Raise
+        ValueError for a value that does not parse."""
         base = cls()
         return cls(
             decisions_dir=Path(environ.get("TABLERX_DECISIONS") or base.decisions_dir),
@@ -62,6 +71,7 @@ class Settings:
             max_body_bytes=int(environ.get("TABLERX_MAX_BODY_BYTES") or base.max_body_bytes),
             drafts=parse_flag("TABLERX_DRAFTS", environ.get("TABLERX_DRAFTS")),
             diff_max_cases=int(environ.get("TABLERX_DIFF_MAX_CASES") or base.diff_max_cases),
+            timezone=environ.get("TABLERX_TIMEZONE") or None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -74,6 +84,7 @@ class Settings:
             "TABLERX_MAX_BODY_BYTES": str(self.max_body_bytes),
             "TABLERX_DRAFTS": "1" if self.drafts else "0",
             "TABLERX_DIFF_MAX_CASES": str(self.diff_max_cases),
+            "TABLERX_TIMEZONE": self.timezone or "",
         }
 
 
@@ -141,7 +152,8 @@ class Service:
         problems: list[str] = []
         for version in catalogue.all_versions():
             try:
-                self.prepared[(version.model_id, version.version)] = prepare(version)
+                key = (version.model_id, version.version)
+                self.prepared[key] = prepare(version, settings.timezone)
             except Exception as exc:
                 problems.append(f"{version.path}: {exc}")
         if problems:

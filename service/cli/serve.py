@@ -36,6 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         decisions_dir=Path(args.decisions) if args.decisions else base.decisions_dir,
         database_url=args.database or base.database_url,
         drafts=args.drafts or base.drafts,
+        timezone=args.timezone or base.timezone,
     )
 
 
@@ -150,6 +151,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="development: let the newest version that is not retired (a draft, "
                              "say) answer requests that name no version; such answers are "
                              "marked with its status (also TABLERX_DRAFTS=1)")
+    parser.add_argument("--timezone", metavar="ZONE",
+                        help="IANA time zone in which models read now() and today(), e.g. "
+                             "Europe/Paris (default UTC; also TABLERX_TIMEZONE)")
 
 
 def register(subparsers: Any) -> None:

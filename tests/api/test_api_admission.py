@@ -103,9 +103,9 @@ class Spy:
         self.model = model
         self.calls: list[tuple[str, ...]] = []
 
-    def evaluate(self, inputs: Any, decisions: Any = None) -> Any:
+    def evaluate(self, inputs: Any, decisions: Any = None, **options: Any) -> Any:
         self.calls.append(tuple(decisions or ()))
-        return self.model.evaluate(inputs, decisions)
+        return self.model.evaluate(inputs, decisions, **options)
 
 
 @pytest.mark.parametrize(

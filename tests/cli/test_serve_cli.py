@@ -170,3 +170,58 @@ def test_serve_says_which_version_answers(capsys: pytest.CaptureFixture[str],
                        "--database", database)
     assert "triage-demo: 1.0.0, draft (answers are marked as such)" in err
     assert os.environ["TABLERX_DRAFTS"] == "1"  # what the workers read
+
+
+CLOCK_MODEL = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/"
+             xmlns:tablerx="https://tablerx.dev/dmn/extensions/1"
+             id="clock_demo" name="Clock demo" namespace="https://tablerx.dev/models/clock-demo">
+  <extensionElements>
+    <tablerx:property name="model.id" value="clock-demo"/>
+    <tablerx:property name="model.version" value="1.0.0"/>
+  </extensionElements>
+  <inputData id="note" name="note"><variable name="note" typeRef="string"/></inputData>
+  <decision id="zone" name="zone">
+    <extensionElements>
+      <tablerx:property name="decision.top_level" value="true"/>
+    </extensionElements>
+    <variable name="zone" typeRef="string"/>
+    <literalExpression><text>now().timezone</text></literalExpression>
+  </decision>
+</definitions>
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "zone"),
+    [
+        ((), {}, None),
+        (("--timezone", "Australia/Sydney"), {}, "Australia/Sydney"),
+        ((), {"TABLERX_TIMEZONE": "America/Chicago"}, "America/Chicago"),
+    ],
+)
+def test_models_read_the_clock_in_the_configured_zone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    database: str, options: tuple[str, ...], env: dict[str, str], zone: str | None,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    folder = tmp_path / "decisions" / "clock-demo"
+    folder.mkdir(parents=True)
+    (folder / "1.0.0.dmn").write_text(CLOCK_MODEL, encoding="utf-8")
+    code, out, _ = run(capsys, "eval", "clock-demo", "--input", write(tmp_path, {"note": "x"}),
+                       "--decisions", str(folder.parent), "--database", database, "--drafts",
+                       *options)
+    assert code == 0, out
+    assert json.loads(out)["outputs"]["zone"] == zone
+
+
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_an_unknown_time_zone_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, how: str
+) -> None:
+    options = ("--timezone", "Mars/Olympus") if how == "option" else ()
+    if how == "variable":
+        monkeypatch.setenv("TABLERX_TIMEZONE", "Mars/Olympus")
+    code, _, err = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID), *options)
+    assert code == 2 and "unknown time zone 'Mars/Olympus'" in err
