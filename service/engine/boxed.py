@@ -23,6 +23,8 @@ from service.engine.types import Declared
 from service.feel import ops
 from service.feel.compile_base import NOT_CONSTANT, constant_value, copier
 from service.feel.compile_external import external_function
+from service.feel.compile_iter import MAX_RANGE_VALUES
+from service.feel.compile_messages import invalid_iteration
 from service.feel.env import Env
 from service.feel.errors import FeelEvalError
 from service.feel.values import Function, Parameter, Range
@@ -212,7 +214,9 @@ def make_closure(
             bound = bind(name, parameters, known, args, named, caller)
             if bound is None:
                 return None
-            result = body(Env(bound, env, caller.evaluation))
+            evaluation = caller.evaluation
+            evaluation.spend()  # an invocation is a step of the time budget (recursion)
+            result = body(Env(bound, env, evaluation))
             if result_type is not None:
                 return result_type.coerce(result, caller, f"result of {name}")
             return result
@@ -274,11 +278,13 @@ def _compile_filter(expr: m.Filter, scope: Scope, result_name: str) -> Evaluator
     where = scope.where or "filter"
 
     def filtered(env: Env) -> Any:
-        items = _as_list(source(env))
+        items = _as_list(source(env), env)
         if items is None:
             return None
         kept = []
+        evaluation = env.evaluation
         for item in items:
+            evaluation.spend()  # each item is a step of the time budget
             names = dict(item) if isinstance(item, dict) else {}
             names["item"] = item
             verdict = match(env.child(names))
@@ -299,15 +305,20 @@ def _compile_iterator(expr: m.Iterator, scope: Scope, result_name: str) -> Evalu
     where = scope.where or kind
 
     def iterate(env: Env) -> Any:
-        items = _as_list(source(env))
+        items = _as_list(source(env), env)
         if items is None:
             return None
+        evaluation = env.evaluation
         if kind == "for":
             results: list[Any] = []
             for item in items:
+                evaluation.spend(1 + len(results))  # a step, and one per result copied
                 results.append(body(env.child({variable: item, "partial": list(results)})))
             return results
-        verdicts = [body(env.child({variable: item})) for item in items]
+        verdicts = []
+        for item in items:
+            evaluation.spend()  # each item is a step of the time budget
+            verdicts.append(body(env.child({variable: item})))
         for verdict in verdicts:
             if verdict is not True and verdict is not False and verdict is not None:
                 return _not_boolean(env, where, "satisfies", verdict)
@@ -326,16 +337,16 @@ def _not_boolean(env: Env, where: str, part: str, value: Any) -> Any:
     return None
 
 
-def _as_list(value: Any) -> list[Any] | None:
+def _as_list(value: Any, env: Env) -> list[Any] | None:
     """The items an iterator or filter walks: a list, an integer range, or one value."""
     if isinstance(value, list):
         return value
     if isinstance(value, Range):
-        return _range_items(value)
+        return _range_items(value, env)
     return None if value is None else [value]
 
 
-def _range_items(rng: Range) -> list[Any] | None:
+def _range_items(rng: Range, env: Env) -> list[Any] | None:
     start, end = rng.start, rng.end
     if not (isinstance(start, Decimal) and isinstance(end, Decimal)):
         return None
@@ -344,6 +355,13 @@ def _range_items(rng: Range) -> list[Any] | None:
     step = 1 if end >= start else -1
     first = int(start) + (0 if rng.start_included else step)
     last = int(end) - (0 if rng.end_included else step)
+    if abs(last - first) >= MAX_RANGE_VALUES:  # as FEEL's for: never a list of 1e30 items
+        error = invalid_iteration(
+            f"the range has {abs(last - first) + 1} values; "
+            f"at most {MAX_RANGE_VALUES:,} are iterated"
+        )
+        env.warn(error.code, error.message)
+        return None
     return [Decimal(i) for i in range(first, last + step, step)]
 
 

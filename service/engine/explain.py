@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Any, Protocol
 
-from service.feel.env import Env, Evaluation, FeelWarning
+from service.feel.env import CHECK_EVERY, Env, Evaluation, FeelWarning
 
 
 @dataclass(slots=True)
@@ -90,11 +91,23 @@ class Run(Evaluation):
         errors: list[DecisionError] | None = None,
         decision: str = "",
         zone: str | None = None,
+        timeout: float | None = None,
     ) -> None:
+        """``timeout``: the evaluation's time budget in seconds (None: none), see
+        :meth:`Evaluation.set_budget`."""
         # Written out rather than generated: a Run is made for every evaluation.
         self.warnings = [] if warnings is None else warnings
         self.now = now
         self.zone = zone
+        # Evaluation's budget fields, every one set (slots have no defaults); with a
+        # timeout, as Evaluation.set_budget does.
+        self.budget = timeout
+        if timeout is None:
+            self.deadline = None
+            self.steps = CHECK_EVERY
+        else:
+            self.deadline = monotonic() + timeout
+            self.steps = 0
         self.log: list[LogEntry] = [] if log is None else log
         self.errors: list[DecisionError] = [] if errors is None else errors
         self.decision = decision  # the decision being evaluated, for the records

@@ -170,10 +170,14 @@ def knowledge_function(
     bind_call = binder(name, parameters)
 
     def invoke(caller: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
+        evaluation = caller.evaluation
+        evaluation.steps -= 1  # an invocation is a step of the time budget (recursion)
+        if evaluation.steps < 0:
+            evaluation.check_deadline()
         bound = bind_call(args, named, caller)
         if bound is None:
             return None
-        result = body(Env(bound, knowledge, caller.evaluation))
+        result = body(Env(bound, knowledge, evaluation))
         if result_type is not None and result is not None and type(result) is not result_type.exact:
             return result_type.coerce(result, caller, f"result of {name}")
         return result

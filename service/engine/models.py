@@ -105,10 +105,15 @@ class Model:
         inputs: Mapping[str, Any],
         decisions: Iterable[str] | None = None,
         zone: str | None = None,
+        *,
+        timeout: float | None = None,
     ) -> Result:
         """Evaluate ``decisions`` (all of the model's when None) for the given inputs.
 
         ``zone`` is the IANA time zone in which now() and today() are read (UTC when None).
+        ``timeout`` is the evaluation's time budget in seconds (None: none): past it the
+        evaluation stops and :class:`~service.feel.errors.EvaluationTimeout` (a
+        BaseException, not an Exception) propagates out of this call; no Result is given.
         """
         if decisions is None:
             targets = self._all_targets
@@ -120,15 +125,21 @@ class Model:
             result = quick(inputs)
             if result is not None:
                 return result
+        # (The shortcut above evaluates one decision table on the inputs: bounded by its
+        # rules, it needs no budget.)
         if self._simple:
-            return self._evaluate_simple(inputs, targets, zone)
-        return self._evaluate_imports(inputs, targets, zone)
+            return self._evaluate_simple(inputs, targets, zone, timeout)
+        return self._evaluate_imports(inputs, targets, zone, timeout)
 
     def _evaluate_simple(
-        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None = None
+        self,
+        inputs: Mapping[str, Any],
+        targets: _Targets,
+        zone: str | None = None,
+        timeout: float | None = None,
     ) -> Result:
         """One model, no imports: one scope, no session needed."""
-        run = Run(zone=zone)
+        run = Run(zone=zone, timeout=timeout)
         scope = dict(self._initial)
         env = Env(scope, None, run)
         fast, others = self._fast_inputs, None
@@ -153,10 +164,14 @@ class Model:
         return Result(found, None, run.warnings, run.errors, run.log)
 
     def _evaluate_imports(
-        self, inputs: Mapping[str, Any], targets: _Targets, zone: str | None = None
+        self,
+        inputs: Mapping[str, Any],
+        targets: _Targets,
+        zone: str | None = None,
+        timeout: float | None = None,
     ) -> Result:
         """A model importing others: a session with one scope per model."""
-        run = Run(zone=zone)
+        run = Run(zone=zone, timeout=timeout)
         session = Session(self._graph, run, self._namespace)
         own_env = session.env(self._namespace)
         given = self._load_inputs(own_env.vars, own_env, inputs, session)
@@ -167,12 +182,17 @@ class Model:
         }
         return Result(found, None, run.warnings, run.errors, run.log)
 
-    def invoke_service(self, service_name: str, inputs: Mapping[str, Any]) -> Result:
-        """Invoke a decision service with parameter values by name; values are its outputs."""
+    def invoke_service(
+        self, service_name: str, inputs: Mapping[str, Any], *, timeout: float | None = None
+    ) -> Result:
+        """Invoke a decision service with parameter values by name; values are its outputs.
+
+        ``timeout`` as for :meth:`evaluate`: past it EvaluationTimeout propagates.
+        """
         node = self._services.get(service_name)
         if node is None:
             raise KeyError(f"model {self.name!r} has no decision service {service_name!r}")
-        run = Run()
+        run = Run(timeout=timeout)
         env = Session(self._graph, run).env(node.namespace)
         parameters = parameters_of(self._graph, node)
         known = {p for p, _ in parameters}

@@ -66,6 +66,7 @@ def service_function(graph: Graph, node: ServiceNode) -> Function:
     signature = [Parameter(p, d.name if d else None) for p, d in parameters]
 
     def invoke(caller: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
+        caller.evaluation.spend()  # an invocation is a step: a service may call itself
         bound = bind_arguments(node.name, parameters, args, named, caller)
         if bound is None:
             return None
@@ -77,8 +78,11 @@ def service_function(graph: Graph, node: ServiceNode) -> Function:
 
 
 def _run_of(env: Env) -> Run:
-    """The engine's run behind ``env``; outside the engine, one sharing its warnings."""
+    """The engine's run behind ``env``; outside the engine, one sharing its warnings and
+    its time budget."""
     evaluation = env.evaluation
     if isinstance(evaluation, Run):
         return evaluation
-    return Run(warnings=evaluation.warnings, now=evaluation.now, zone=evaluation.zone)
+    run = Run(warnings=evaluation.warnings, now=evaluation.now, zone=evaluation.zone)
+    run.deadline, run.budget, run.steps = evaluation.deadline, evaluation.budget, 0
+    return run

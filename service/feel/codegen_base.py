@@ -7,6 +7,10 @@ a variable, a constant). It decides nothing about FEEL's meaning by itself: it f
 closure compiler (whose closure for every node it is given) step by step, and hands any
 node it has no method for, or nested too deeply, to that node's closure.
 
+Loops and invocations spend the evaluation's time budget exactly where the closures do
+(:meth:`GeneratorBase.spend`); the ``except _Exception`` guards let its
+EvaluationTimeout (a BaseException) through.
+
 Safety: the generated text never contains a FEEL name, string or number. Every such value
 sits in the constants tuple and is read through an identifier made from a counter (``_k3``);
 names of variables and temporaries are made from counters too.
@@ -140,6 +144,21 @@ class GeneratorBase:
             yield
         with self.block("except _Exception as _e:"):
             self.emit(self.fail_line(target, "_e", node))
+
+    # --- the time budget -----------------------------------------------------------------
+
+    def evaluation(self) -> str:
+        """A new variable holding the evaluation (read once, before a loop)."""
+        var = self.temp("_ev")
+        self.emit(f"{var} = {self.warn}.evaluation")
+        return var
+
+    def spend(self, evaluation: str, steps: str = "1") -> None:
+        """Emit ``steps`` spent from the time budget of ``evaluation`` (a variable), as the
+        closures do: the countdown, and the clock read when it runs out."""
+        self.emit(f"{evaluation}.steps -= {steps}")
+        with self.block(f"if {evaluation}.steps < 0:"):
+            self.emit(f"{evaluation}.check_deadline()")
 
     # --- nodes ---------------------------------------------------------------------------
 

@@ -98,6 +98,7 @@ class CallsGenerator(GeneratorBase):
         self.lines, self.blocks = [], 0
         self.indent += 1
         try:
+            self.spend(self.evaluation())  # an invocation is a step, as the closure's
             variables = {name: self.temp("_v") for name in names}
             self.bind_parameters(names, declared, variables)
             with self.static_layer(variables):

@@ -4,7 +4,7 @@ The closures of :mod:`service.feel.compile_iter` make an Env per item or iterati
 generated code keeps the iteration variable, the filter's ``item`` and the item's entries
 in Python variables instead (a filter's names are looked up in the item first, per item,
 as the closure's scope does). Errors are caught where the closures catch them, with the
-same spans.
+same spans, and each item or iteration spends a step of the time budget, as there.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ class IterGenerator(GeneratorBase):
         kept, position = self.temp("_r"), self.temp("_p")
         item, entries = self.temp("_i"), self.temp("_d")
         self.emit(f"{kept} = []")
+        evaluation = self.evaluation()
         with self.block(f"for {position}, {item} in _enumerate({items}):", loop=True):
+            self.spend(evaluation)
             self.emit(f"{entries} = {item} if _isinstance({item}, _dict) else _EMPTY")
             self.layers.append(Layer(self.frame.index, item=item, entries=entries))
             self.open_filters += 1
@@ -75,8 +77,9 @@ class IterGenerator(GeneratorBase):
         uses_partial = n.uses_name(node.body, "partial")
         with self.guarded(target, node):
             self.emit(f"{results} = []")
-            with self.iterations(node.iterations) as innermost:
-                if uses_partial:
+            with self.iterations(node.iterations) as (innermost, evaluation):
+                if uses_partial:  # a step per result copied, as the closures count
+                    self.spend(evaluation, f"_len({results})")
                     partial = self.temp("_v")
                     self.emit(f"{partial} = _list({results})")
                     innermost.names["partial"] = partial
@@ -102,12 +105,15 @@ class IterGenerator(GeneratorBase):
     @contextmanager
     def iterations(
         self, iterations: list[n.Iteration], stop: tuple[str, str] | None = None
-    ) -> Iterator[Layer]:
+    ) -> Iterator[tuple[Layer, str]]:
         """One loop per iteration context, each seeing the variables of the ones before;
         the lines written inside run for every combination. With ``stop`` (variable,
-        value), the outer loops end as soon as the variable has that value."""
+        value), the outer loops end as soon as the variable has that value. Each value
+        of each domain is a step of the time budget. Yields the innermost layer and the
+        variable holding the evaluation."""
         with ExitStack() as stack:
             layer = None
+            evaluation = self.evaluation()
             for depth, iteration in enumerate(iterations):
                 start = self.gen(iteration.domain)
                 values = self.temp("_l")
@@ -120,6 +126,7 @@ class IterGenerator(GeneratorBase):
                 if stop is not None and depth > 0:
                     stack.callback(self.emit, f"if {stop[0]} is {stop[1]}: break")
                 stack.enter_context(self.block(f"for {var} in {values}:", loop=True))
+                self.spend(evaluation)
                 layer = stack.enter_context(self.static_layer({iteration.name: var}))
             assert layer is not None
-            yield layer
+            yield layer, evaluation

@@ -4,7 +4,10 @@ A call evaluates its callee and arguments, then hands them to ``Function.invoke`
 match them in their registry, user functions below). A user-defined function is a closure
 over the scope where its definition was evaluated; its parameters are bound in a child of
 that scope, and declared parameter types are checked with the implicit conversions of
-DMN 1.5 10.3.2.9.4 (singleton lists and back, date to date and time).
+DMN 1.5 10.3.2.9.4 (singleton lists and back, date to date and time). Each invocation of
+a user function is a step of the evaluation's time budget: a recursion that never ends
+(or whose RecursionError, turned into null at each level, lets it branch on and on) stops
+at the deadline.
 """
 
 from __future__ import annotations
@@ -105,11 +108,15 @@ class CallsCompiler(CompilerBase):
 
         def define(env: Env) -> Function:
             def invoke(caller: Env, args: list[Any], named: dict[str, Any] | None) -> Any:
+                evaluation = caller.evaluation
+                evaluation.steps -= 1  # an invocation is a step of the budget (recursion)
+                if evaluation.steps < 0:
+                    evaluation.check_deadline()
                 bound = _bind(names, args, named)
                 for i, feel_type in enumerate(declared):
                     if feel_type is not None:
                         bound[names[i]] = _conform(names[i], bound[names[i]], feel_type)
-                return body(Env(bound, env, caller.evaluation))
+                return body(Env(bound, env, evaluation))
 
             return Function("anonymous function", parameters, invoke, extra={"type": signature})
 

@@ -8,6 +8,11 @@
 - ``for``: the cartesian product of the iteration contexts, with ``partial`` holding the
   results so far; ``a..b`` counts up or down by one.
 - ``some``/``every``: true when the condition is true for some / all combinations.
+
+Every item filtered and every iteration is a step of the evaluation's time budget (see
+:mod:`service.feel.env`); a ``for`` whose body reads ``partial`` spends a step per result
+copied too. The budget's EvaluationTimeout is not an Exception: the guards below let it
+through.
 """
 
 from __future__ import annotations
@@ -134,7 +139,11 @@ class IterCompiler(CompilerBase):
                 # for each value (a fresh scope when the body may keep it in a function).
                 results: list[Any] = []
                 scope = env.child({})
+                evaluation = env.evaluation
                 for value in _domain_values(env, domain, domain_end):
+                    evaluation.steps -= 1 + len(results) if uses_partial else 1
+                    if evaluation.steps < 0:
+                        evaluation.check_deadline()
                     names = (
                         {name: value, "partial": list(results)} if uses_partial else {name: value}
                     )
@@ -149,8 +158,12 @@ class IterCompiler(CompilerBase):
 
         def run(env: Env) -> Any:
             results: list[Any] = []
-            for scope in _combinations(env, domains):
+            evaluation = env.evaluation
+            for scope in _combinations(env, domains):  # a step per value of each domain
                 if uses_partial:
+                    evaluation.steps -= len(results)  # and one per result copied
+                    if evaluation.steps < 0:
+                        evaluation.check_deadline()
                     scope.vars["partial"] = list(results)
                 results.append(body(scope))
             return results
@@ -168,7 +181,11 @@ class IterCompiler(CompilerBase):
 
             def run_one(env: Env) -> Any:
                 scope = env.child({})
+                evaluation = env.evaluation
                 for value in _domain_values(env, domain, domain_end):
+                    evaluation.steps -= 1
+                    if evaluation.steps < 0:
+                        evaluation.check_deadline()
                     if reuse:
                         scope.vars = {name: value}
                     else:
@@ -180,7 +197,7 @@ class IterCompiler(CompilerBase):
             return self.guarded(node, run_one)
 
         def run(env: Env) -> Any:
-            for scope in _combinations(env, domains):
+            for scope in _combinations(env, domains):  # a step per value of each domain
                 if (condition(scope) is True) is wanted:
                     return wanted
             return not wanted
@@ -259,7 +276,11 @@ def _filter(items: list[Any], condition: Fn, env: Env, used: tuple[str, ...], re
     """
     kept: list[Any] = []
     scope = env.child({})
+    evaluation = env.evaluation
     for position, item in enumerate(items):
+        evaluation.steps -= 1
+        if evaluation.steps < 0:
+            evaluation.check_deadline()
         scope_vars = {"item": item}
         if isinstance(item, dict):
             for name in used:
@@ -278,12 +299,17 @@ def _filter(items: list[Any], condition: Fn, env: Env, used: tuple[str, ...], re
 
 
 def _combinations(env: Env, domains: list[tuple[str, Fn, Fn | None]]) -> Iterator[Env]:
-    """A scope for each combination of the iteration variables (later domains see earlier ones)."""
+    """A scope for each combination of the iteration variables (later domains see earlier
+    ones). Each value of each domain is a step of the time budget."""
     if not domains:
         yield env.child({})
         return
     (name, domain, domain_end), rest = domains[0], domains[1:]
+    evaluation = env.evaluation
     for value in _domain_values(env, domain, domain_end):
+        evaluation.steps -= 1
+        if evaluation.steps < 0:
+            evaluation.check_deadline()
         scope = env.child({name: value})
         if rest:
             yield from _combinations(scope, rest)
@@ -336,16 +362,25 @@ def _check_size(first: int, last: int) -> None:
 
 
 def _range_values(rng: Range) -> Iterator[Any]:
-    """The whole numbers (or dates) of a bounded range value, honouring open ends."""
+    """The whole numbers (or dates) of a bounded range value, honouring open ends.
+
+    Made as they are iterated (a loop spends its budget on each), but checked now: the
+    errors are the domain's, raised when it is evaluated.
+    """
     if rng.start is None or rng.end is None:
         raise messages.invalid_iteration("the range is unbounded")
     from service.feel.ops import compare
 
     if compare(rng.start, rng.end) == 1:
         raise messages.invalid_iteration("the range is descending")
-    values = list(_count(rng.start, rng.end))
-    if values and not rng.start_included:
-        values = values[1:]
-    if values and not rng.end_included:
-        values = values[:-1]
-    return iter(values)
+    values = _count(rng.start, rng.end)
+    if not rng.start_included:
+        next(values, None)
+    return values if rng.end_included else _all_but_last(values)
+
+
+def _all_but_last(values: Iterator[Any]) -> Iterator[Any]:
+    previous = next(values, _MISSING)
+    for value in values:
+        yield previous
+        previous = value

@@ -3,7 +3,8 @@
 Parse errors stop compilation and point at the offending text with a caret.
 Evaluation errors never escape an evaluation: operators and built-in functions raise
 :class:`FeelEvalError`, and the compiled expression turns it into FEEL's null plus a
-warning carrying the code and the span of the expression at fault.
+warning carrying the code and the span of the expression at fault. The one exception is
+:class:`EvaluationTimeout`: an evaluation past its time budget stops as a whole.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CODES: dict[str, str] = {
     "FEEL_INVALID_TEMPORAL": "a text is not a valid date, time, date and time or duration",
     "FEEL_DATE_RANGE": "a date falls outside the years FEEL allows (-999,999,999 to 999,999,999)",
     "FEEL_REGEX_TIMEOUT": "a regular expression took too long on its input; the value is null",
+    "FEEL_TIMEOUT": "the evaluation ran past its time budget and was stopped (no result)",
 }
 
 
@@ -86,3 +88,24 @@ def type_mismatch(message: str) -> FeelEvalError:
 def invalid_argument(message: str) -> FeelEvalError:
     """A function argument of the right type but an unusable value."""
     return FeelEvalError("FEEL_INVALID_ARGUMENT", message)
+
+
+class EvaluationTimeout(BaseException):
+    """An evaluation ran past its time budget (see ``Evaluation.set_budget``): it stops.
+
+    A BaseException, like KeyboardInterrupt: every compiled FEEL node and the engine catch
+    ``Exception`` to turn a failure into null, and a timeout must not become a null that
+    lets the evaluation run on (or, worse, answer as if the value were unknown). ``budget``
+    is the seconds the evaluation was given; ``code`` is ``FEEL_TIMEOUT``.
+    """
+
+    code = "FEEL_TIMEOUT"
+
+    def __init__(self, budget: float | None) -> None:
+        self.budget = budget
+        self.message = (
+            f"the evaluation ran past its time budget of {budget:g} s"
+            if budget is not None
+            else "the evaluation ran past its time budget"
+        )
+        super().__init__(self.message)

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from service.feel.errors import EvaluationTimeout
+
 MODEL = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"
   name="{name}" namespace="urn:{name}" id="d"/>
@@ -79,7 +81,13 @@ class FakeModel:
     def __post_init__(self) -> None:
         self.definitions = SimpleNamespace(name=self.name, namespace=self.namespace)
 
-    def evaluate(self, inputs: dict[str, Any], decisions: list[str] | None = None) -> Any:
+    def evaluate(
+        self,
+        inputs: dict[str, Any],
+        decisions: list[str] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Any:
         x: Any = inputs.get("x")
         values: dict[str, Any] = {}
         errors: list[str] = []
@@ -93,12 +101,16 @@ class FakeModel:
             elif name == "slow":
                 while True:
                     pass
+            elif name == "budget":  # an engine whose own time budget stops the case
+                raise EvaluationTimeout(timeout)
         if x == Decimal(7):
             values["echo"] = None
             errors.append("seven is not allowed")
         return SimpleNamespace(values=values, errors=errors, warnings=[])
 
-    def invoke_service(self, name: str, inputs: dict[str, Any]) -> Any:
+    def invoke_service(
+        self, name: str, inputs: dict[str, Any], *, timeout: float | None = None
+    ) -> Any:
         return SimpleNamespace(values={"svc": inputs["x"]}, errors=[], warnings=[])
 
 

@@ -83,6 +83,12 @@ def test_timeout_interrupts_a_case(tmp_path: Path) -> None:
     assert (result.status, result.detail) == ("ERROR", "timed out after 0.2s")
 
 
+def test_the_evaluation_budget_stops_a_case(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path, 3, "0009-slow", case("001", "budget", "1", "1"))
+    [result] = runner.run_folder(folder, timeout=0.2, loader=fake_load_files)
+    assert (result.status, result.detail) == ("ERROR", "timed out after 0.2s")
+
+
 def test_time_limit_restores_the_alarm() -> None:
     with runner.time_limit(5):
         pass

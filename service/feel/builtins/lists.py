@@ -4,6 +4,11 @@ list contains, count, sublist, append, concatenate, insert before, remove, rever
 index of, union, distinct values, flatten, list replace and sort. Positions are 1-based,
 negative ones count from the end; items are compared with FEEL equality (ops.equal).
 The aggregates (min, sum, mean, ...) are in :mod:`aggregates`.
+
+Built-ins whose work can grow faster than their input (sort's comparisons, distinct
+values and union over values without a hash), and the scans a loop over a long list makes
+quadratic (list contains, index of), spend the evaluation's time budget (see
+:mod:`service.feel.env`) as they go, so that a long list cannot hold a worker.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from functools import cmp_to_key
 from typing import Any
 
 from service.feel import ops
-from service.feel.builtins.aggregates import feel_order
 from service.feel.builtins.args import count, expected, function_arg, integer_arg, list_arg
 from service.feel.builtins.registry import builtin
 from service.feel.errors import invalid_argument, type_mismatch
@@ -43,10 +47,12 @@ def _contains(values: list[Any], element: Any) -> bool:
     return any(equal(value, element) is True for value in values)
 
 
-@builtin("list contains", "list", "element")
-def list_contains(lst: Any, element: Any) -> bool:
+@builtin("list contains", "list", "element", needs_env=True)
+def list_contains(env: Any, lst: Any, element: Any) -> bool:
     """list contains(list, element): whether an item equals ``element`` (null finds null)."""
-    return _contains(list_arg("list contains", "list", lst), element)
+    values = list_arg("list contains", "list", lst)
+    env.evaluation.spend(len(values))  # in a loop over a long list: quadratic
+    return _contains(values, element)
 
 
 @builtin("count", "list")
@@ -117,10 +123,11 @@ def reverse(lst: Any) -> list[Any]:
     return list_arg("reverse", "list", lst)[::-1]
 
 
-@builtin("index of", "list", "match")
-def index_of(lst: Any, match: Any) -> list[Any]:
+@builtin("index of", "list", "match", needs_env=True)
+def index_of(env: Any, lst: Any, match: Any) -> list[Any]:
     """index of(list, match): the 1-based positions of the items equal to ``match``."""
     values = list_arg("index of", "list", lst)
+    env.evaluation.spend(len(values))  # in a loop over a long list: quadratic
     return [count(i + 1) for i, value in enumerate(values) if ops.equal(value, match) is True]
 
 
@@ -135,34 +142,37 @@ def _hash_key(value: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _distinct(values: list[Any]) -> list[Any]:
+def _distinct(env: Any, values: list[Any]) -> list[Any]:
     result: list[Any] = []
     seen: set[tuple[str, Any]] = set()
     others: list[Any] = []  # dates, lists, contexts...: compared with FEEL equality
+    evaluation = env.evaluation
     for value in values:
         key = _hash_key(value)
         if key is not None:
             if key in seen:
                 continue
             seen.add(key)
-        elif _contains(others, value):
-            continue
         else:
+            # Quadratic over values without a hash: a step per comparison.
+            evaluation.spend(1 + len(others))
+            if _contains(others, value):
+                continue
             others.append(value)
         result.append(value)
     return result
 
 
-@builtin("union", "*list")
-def union(lists: list[Any]) -> list[Any]:
+@builtin("union", "*list", needs_env=True)
+def union(env: Any, lists: list[Any]) -> list[Any]:
     """union(list...): the items of all lists, each once, in order of first appearance."""
-    return _distinct(concatenate(lists))
+    return _distinct(env, concatenate(lists))
 
 
-@builtin("distinct values", "list")
-def distinct_values(lst: Any) -> list[Any]:
+@builtin("distinct values", "list", needs_env=True)
+def distinct_values(env: Any, lst: Any) -> list[Any]:
     """distinct values(list): the items without duplicates, in order of first appearance."""
-    return _distinct(list_arg("distinct values", "list", lst))
+    return _distinct(env, list_arg("distinct values", "list", lst))
 
 
 def _flatten(values: list[Any], into: list[Any]) -> list[Any]:
@@ -213,12 +223,29 @@ def list_replace_match(env: Any, lst: Any, match: Any, new_item: Any) -> list[An
 def sort(env: Any, lst: Any, precedes: Any) -> list[Any]:
     """sort(list, precedes?): the items ordered by ``precedes(a, b)``, or by FEEL ordering."""
     values = list_arg("sort", "list", lst)
+    evaluation = env.evaluation
     if precedes is None:
-        return sorted(values, key=feel_order("sort"))
+
+        def by_order(a: Any, b: Any) -> int:
+            # FEEL's ordering (as aggregates.feel_order), each comparison a step of the budget.
+            evaluation.steps -= 1
+            if evaluation.steps < 0:
+                evaluation.check_deadline()
+            result = ops.compare(a, b)
+            if result is None:
+                raise type_mismatch(
+                    f"sort(): cannot compare {ops.type_name(a)} with {ops.type_name(b)}"
+                )
+            return result
+
+        return sorted(values, key=cmp_to_key(by_order))
     function = function_arg("sort", "precedes", precedes)
 
     def compare(a: Any, b: Any) -> int:
         # Python's sort only asks "a < b"; precedes(a, b) answers exactly that.
+        evaluation.steps -= 1
+        if evaluation.steps < 0:
+            evaluation.check_deadline()
         return -1 if _true("sort", env, function, [a, b]) else 1
 
     return sorted(values, key=cmp_to_key(compare))
