@@ -47,6 +47,7 @@ CODES: dict[str, int] = {
     "EVALUATION_FAILED": 500,
     "INTERNAL_ERROR": 500,
     "AUDIT_UNAVAILABLE": 503,
+    "EVALUATION_TIMEOUT": 503,
     "NOT_READY": 503,
 }
 
@@ -162,6 +163,16 @@ def table_defect(code: str, message: str, location: dict[str, Any]) -> Problem:
 def evaluation_failed(message: str) -> Problem:
     """The engine raised while evaluating: a broken model or an engine bug, never the caller's."""
     return Problem("EVALUATION_FAILED", message)
+
+
+def evaluation_timeout(budget: float | None) -> Problem:
+    """The evaluation ran past its time budget and was stopped: no answer, and no part of one."""
+    return Problem(
+        "EVALUATION_TIMEOUT",
+        f"the evaluation did not finish within its time budget of {budget:g} s and was "
+        "stopped; no answer is given (a busy server may answer a retry; a model that loops "
+        "over very long lists will not)",
+    )
 
 
 def audit_unavailable(message: str) -> Problem:

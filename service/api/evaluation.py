@@ -28,6 +28,7 @@ from typing import Any
 from service.api import errors, jsonmap, render
 from service.api.errors import Problem
 from service.api.prepared import Prepared
+from service.feel.errors import EvaluationTimeout
 from service.store.admission import body_problem, source_of
 from service.store.audit import AuditRecord, utc_now
 from service.store.catalogue import ModelNotFound, NoApprovedVersion, VersionNotFound
@@ -59,7 +60,7 @@ class Outcome:
 
     @property
     def outcome(self) -> str:
-        """The audit status: ok, rejected, defect, error or not_found."""
+        """The audit status: ok, rejected, defect, timeout, error or not_found."""
         return self.record.status
 
     def json(self) -> bytes:
@@ -215,6 +216,11 @@ def evaluate(
                         **_marked(prepared))
     try:
         return _run(prepared, body, rec)
+    except EvaluationTimeout:  # not an Exception: nothing below may turn it into null
+        log.warning("evaluation %s of %s %s stopped after its budget of %s s",
+                    rec.id, ref["id"], ref["version"], prepared.timeout)
+        problem = errors.evaluation_timeout(prepared.timeout)
+        return _failure(rec, "timeout", 503, [problem], **_marked(prepared))
     except Exception:
         log.exception("evaluation %s of %s %s failed", rec.id, ref["id"], ref["version"])
         problem = errors.evaluation_failed("the model could not be evaluated; see the server log")
@@ -234,14 +240,27 @@ def _with_notice(prepared: Prepared, warnings: list[dict[str, Any]]) -> list[dic
     return [prepared.notice, *warnings] if prepared.notice is not None else warnings
 
 
+class _Budget:
+    """One request's time budget, shared by its guard and its main evaluation."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float | None:
+        """The seconds left (None: no limit)."""
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - time.monotonic())
+
+
 def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
     admission = prepared.admission
     validated = admission.validate(body, jsonmap.from_json)
     model = prepared.version.compiled
     # Guards first: a request they (or the validation) refuse is not evaluated further.
-    zone = prepared.zone
-    guarded = model.evaluate(validated.values, decisions=admission.guards, zone=zone) \
-        if admission.guards else None
+    zone, budget = prepared.zone, _Budget(prepared.timeout)
+    guarded = model.evaluate(validated.values, decisions=admission.guards, zone=zone,
+                             timeout=budget.left()) if admission.guards else None
     guard_log = render.log_of(guarded)  # before anything reads guarded.tables
     if guarded is not None and guarded.errors:
         return _defect(prepared, rec, [guarded])
@@ -250,7 +269,8 @@ def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
     if problems:  # audited with the guard tables' results
         return _failure(rec, "rejected", 422, problems, explain(guard_tables, prepared),
                         **_marked(prepared))
-    result = model.evaluate(validated.values, decisions=admission.top_level, zone=zone)
+    result = model.evaluate(validated.values, decisions=admission.top_level, zone=zone,
+                            timeout=budget.left())
     if result.errors:
         return _defect(prepared, rec, [guarded, result] if guarded is not None else [result])
     logs = [guard_log, render.log_of(result)] if guarded is not None else [render.log_of(result)]

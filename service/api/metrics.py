@@ -2,7 +2,7 @@
 
 A pure ASGI middleware counts every request by method, route template and status and
 observes its latency; the evaluate routes count evaluations by model, version and outcome
-(ok, rejected, defect, error, not_found); the audit writer's rounds and rows are read at
+(ok, rejected, defect, timeout, error, not_found); the audit writer's rounds and rows are read at
 scrape time. Counters live in the worker process: with several workers, each scrape
 reports the worker that answered it (label ``pid``), and Prometheus sums them.
 """

@@ -31,7 +31,8 @@ _ERRORS = {
     "413": "The body is too large",
     "422": "Problems with the request, all listed at once",
     "500": "A decision table defect met at run time (the rules at fault are named)",
-    "503": "The audit log is unavailable: no answer without an audit record",
+    "503": "No answer: the audit log is unavailable (AUDIT_UNAVAILABLE; no answer without an "
+           "audit record), or the evaluation ran past its time budget (EVALUATION_TIMEOUT)",
 }
 
 

@@ -50,6 +50,7 @@ class Prepared:
     notice: dict[str, Any] | None = None  # the warning of a version that is not approved
     fragments: Fragments = field(default_factory=lambda: Fragments({}, None, {}))
     zone: str | None = None  # the IANA zone now() and today() are read in (None: UTC)
+    timeout: float | None = None  # seconds one request's evaluation may take (None: no limit)
 
     @property
     def fields(self) -> list[FieldSpec]:
@@ -106,9 +107,12 @@ def _info(decision: dmn.Decision, top_level: tuple[str, ...]) -> DecisionInfo:
     )
 
 
-def prepare(version: ModelVersion, zone: str | None = None) -> Prepared:
+def prepare(
+    version: ModelVersion, zone: str | None = None, timeout: float | None = None
+) -> Prepared:
     """Work out everything the API needs for ``version``, whose now() and today() are read
-    in ``zone`` (UTC when None); raise DeclarationError."""
+    in ``zone`` (UTC when None) and whose evaluations may take ``timeout`` seconds per
+    request (None: no limit); raise DeclarationError."""
     definitions = version.definitions
     admission = Admission.of(definitions)
     infos = [_info(d, admission.top_level) for d in definitions.decisions]
@@ -121,6 +125,7 @@ def prepare(version: ModelVersion, zone: str | None = None) -> Prepared:
              "status": version.status},
         notice=errors.version_warning(version.model_id, version.version, version.status),
         zone=zone,
+        timeout=timeout,
     )
     for ref in all_tables(definitions):
         for rule in ref.table.rules:

@@ -235,7 +235,7 @@ class AuditRecordOut(Schema):
     evaluation_id: str
     created_at: datetime
     model: dict[str, str | None]
-    status: str = Field(description="ok, rejected, defect, error or not_found")
+    status: str = Field(description="ok, rejected, defect, timeout, error or not_found")
     http_status: int
     request_id: str
     caller: str | None

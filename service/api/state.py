@@ -36,6 +36,26 @@ def default_root() -> Path:
     return REPO_ROOT if (REPO_ROOT / "decisions").is_dir() else Path.cwd()
 
 
+def parse_timeout(text: str | None, default: float | None) -> float | None:
+    """Seconds from ``TABLERX_EVALUATION_TIMEOUT`` or ``--evaluation-timeout``: ``default``
+    when unset, None (no limit) for 0; ValueError for anything but a number of seconds."""
+    if text is None or not text.strip():
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(
+            f"TABLERX_EVALUATION_TIMEOUT / --evaluation-timeout={text!r} is not a number of "
+            "seconds"
+        ) from None
+    return None if seconds == 0 else seconds
+
+
+def format_timeout(seconds: float | None) -> str:
+    """The ``TABLERX_EVALUATION_TIMEOUT`` text that gives ``seconds`` back."""
+    return "0" if seconds is None else repr(seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the service can be configured with (each also a ``TABLERX_*`` variable)."""
@@ -48,8 +68,17 @@ class Settings:
     drafts: bool = False  # development: the newest draft answers requests naming no version
     diff_max_cases: int = 1000  # most input sets one GET .../diff runs
     timezone: str | None = None  # IANA zone of now() and today() (a clinic's date); None: UTC
+    # Seconds one request's evaluation may take before it is stopped (503), so that no model
+    # or input can hold a worker; None: no limit.
+    evaluation_timeout: float | None = 2.0
 
     def __post_init__(self) -> None:
+        timeout = self.evaluation_timeout
+        if timeout is not None and not 0 < timeout < float("inf"):
+            raise ValueError(
+                f"TABLERX_EVALUATION_TIMEOUT / --evaluation-timeout must be a positive number "
+                f"of seconds, or 0 for no limit, not {timeout!r}"
+            )
         if self.timezone is not None and not zones.is_zone(self.timezone):
             raise ValueError(
                 f"unknown time zone {self.timezone!r} (TABLERX_TIMEZONE, --timezone): "
@@ -60,8 +89,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Settings from ``TABLERX_DECISIONS``, ``TABLERX_DATABASE_URL``, ``TABLERX_CALLER_HEADER``,
         ``TABLERX_MAX_BATCH``, ``TABLERX_MAX_BODY_BYTES``, ``TABLERX_DRAFTS``,
-        ``TABLERX_DIFF_MAX_CASES`` and ``TABLERX_TIMEZONE``; defaults for the rest. Raise
-        ValueError for a value that does not parse."""
+        ``TABLERX_DIFF_MAX_CASES``, ``TABLERX_TIMEZONE`` and ``TABLERX_EVALUATION_TIMEOUT``;
+        defaults for the rest. Raise ValueError for a value that does not parse."""
         base = cls()
         return cls(
             decisions_dir=Path(environ.get("TABLERX_DECISIONS") or base.decisions_dir),
@@ -72,6 +101,9 @@ class Settings:
             drafts=parse_flag("TABLERX_DRAFTS", environ.get("TABLERX_DRAFTS")),
             diff_max_cases=int(environ.get("TABLERX_DIFF_MAX_CASES") or base.diff_max_cases),
             timezone=environ.get("TABLERX_TIMEZONE") or None,
+            evaluation_timeout=parse_timeout(
+                environ.get("TABLERX_EVALUATION_TIMEOUT"), base.evaluation_timeout
+            ),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -85,6 +117,7 @@ class Settings:
             "TABLERX_DRAFTS": "1" if self.drafts else "0",
             "TABLERX_DIFF_MAX_CASES": str(self.diff_max_cases),
             "TABLERX_TIMEZONE": self.timezone or "",
+            "TABLERX_EVALUATION_TIMEOUT": format_timeout(self.evaluation_timeout),
         }
 
 
@@ -153,7 +186,9 @@ class Service:
         for version in catalogue.all_versions():
             try:
                 key = (version.model_id, version.version)
-                self.prepared[key] = prepare(version, settings.timezone)
+                self.prepared[key] = prepare(
+                    version, settings.timezone, settings.evaluation_timeout
+                )
             except Exception as exc:
                 problems.append(f"{version.path}: {exc}")
         if problems:

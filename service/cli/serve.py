@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from service.api.state import Settings
+from service.api.state import Settings, parse_timeout
 from service.store.audit import create_db_engine, create_schema
 from service.store.catalogue import Catalogue, CatalogueError, load_catalogue
 
@@ -37,6 +37,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         database_url=args.database or base.database_url,
         drafts=args.drafts or base.drafts,
         timezone=args.timezone or base.timezone,
+        evaluation_timeout=parse_timeout(args.evaluation_timeout, base.evaluation_timeout),
     )
 
 
@@ -154,6 +155,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timezone", metavar="ZONE",
                         help="IANA time zone in which models read now() and today(), e.g. "
                              "Europe/Paris (default UTC; also TABLERX_TIMEZONE)")
+    parser.add_argument("--evaluation-timeout", metavar="SECONDS",
+                        help="stop an evaluation that runs longer and answer 503 "
+                             "EVALUATION_TIMEOUT (default 2; 0: no limit; also "
+                             "TABLERX_EVALUATION_TIMEOUT)")
 
 
 def register(subparsers: Any) -> None:
