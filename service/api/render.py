@@ -180,7 +180,5 @@ class Fragments:
 def log_of(result: Any) -> Sequence[LogEntry] | None:
     """The engine's log of the tables an evaluation met, while its records are not yet
     built (read it before anything reads ``result.tables``); None when unavailable."""
-    if getattr(result, "_tables", True) is not None:
-        return None
-    log = getattr(result, "_log", None)
+    log = getattr(result, "log", None)
     return log if isinstance(log, list | tuple) else None

@@ -154,6 +154,13 @@ class Result:
         self.errors = errors
 
     @property
+    def log(self) -> Sequence[LogEntry] | None:
+        """The evaluation's raw log of the tables it met, for a caller that builds its own
+        view of them (the API's answers); None once :attr:`tables` has been read, which
+        turns the log into records."""
+        return self._log if self._tables is None else None
+
+    @property
     def tables(self) -> list[TableRecord]:
         """Every decision table evaluated, in order."""
         tables = self._tables
