@@ -10,6 +10,8 @@ their handler (:mod:`service.api.fastlane`); everything else through FastAPI.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -57,13 +59,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await service.audit.start()
+        metrics = service.metrics
+        metrics.refresh()  # this worker's gauges, for the others' scrapes
+        # (and every second while it runs, when there are others: a metrics directory)
+        refresher = asyncio.create_task(metrics.refresh_every()) if metrics.directory else None
         # The compiled models live as long as the process: keep them out of the garbage
         # collector's full passes, which would otherwise walk them during requests.
         gc.freeze()
         try:
             yield
         finally:
+            if refresher is not None:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
             await service.audit.stop()
+            metrics.refresh()
 
     app = TablerxApp(
         title="tablerx decision service",

@@ -25,6 +25,7 @@ from service.api.evaluation import Call, Outcome, evaluate, new_request_id
 from service.api.inputs import field_schema, value_schema
 from service.api.prepared import Prepared
 from service.api.state import Service, ServiceDep
+from service.store.audit import AuditRecord
 from service.store.catalogue import ModelEntry, ModelNotFound, NoApprovedVersion, VersionNotFound
 from service.store.declarations import FieldSpec
 from service.store.groupcommit import AuditUnavailable
@@ -221,9 +222,21 @@ async def _store(
         problem = errors.audit_unavailable(str(exc))
         return HTTP_503_SERVICE_UNAVAILABLE, jsonmap.dumps(errors.error_body([problem])), None
     for outcome in outcomes:
-        record = outcome.record
-        service.metrics.evaluation(record.model_id, record.model_version, record.status)
+        service.metrics.evaluation(*_metric_labels(service, outcome.record))
     return status, body, call.request_id
+
+
+UNKNOWN = "unknown"
+
+
+def _metric_labels(service: Service, record: AuditRecord) -> tuple[str, str, str]:
+    """The evaluation's model, version and outcome labels. A model or version that did not
+    resolve came from the request as typed: it is counted as ``unknown``, so that callers
+    cannot grow the metrics without bound (the audit record keeps what they sent)."""
+    if record.model_hash is not None:
+        return record.model_id, record.model_version or UNKNOWN, record.status
+    model = record.model_id if record.model_id in service.catalogue.models else UNKNOWN
+    return model, UNKNOWN, record.status
 
 
 async def answer_one(

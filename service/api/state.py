@@ -71,6 +71,9 @@ class Settings:
     # Seconds one request's evaluation may take before it is stopped (503), so that no model
     # or input can hold a worker; None: no limit.
     evaluation_timeout: float | None = 2.0
+    # Where the worker processes of one server keep their metric values, so that /metrics
+    # reports all of them; ``tablerx serve`` makes a fresh one per run. None: in memory.
+    metrics_dir: Path | None = None
 
     def __post_init__(self) -> None:
         timeout = self.evaluation_timeout
@@ -89,8 +92,9 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Settings from ``TABLERX_DECISIONS``, ``TABLERX_DATABASE_URL``, ``TABLERX_CALLER_HEADER``,
         ``TABLERX_MAX_BATCH``, ``TABLERX_MAX_BODY_BYTES``, ``TABLERX_DRAFTS``,
-        ``TABLERX_DIFF_MAX_CASES``, ``TABLERX_TIMEZONE`` and ``TABLERX_EVALUATION_TIMEOUT``;
-        defaults for the rest. Raise ValueError for a value that does not parse."""
+        ``TABLERX_DIFF_MAX_CASES``, ``TABLERX_TIMEZONE``, ``TABLERX_EVALUATION_TIMEOUT`` and
+        ``TABLERX_METRICS_DIR``; defaults for the rest. Raise ValueError for a value that
+        does not parse."""
         base = cls()
         return cls(
             decisions_dir=Path(environ.get("TABLERX_DECISIONS") or base.decisions_dir),
@@ -104,6 +108,8 @@ class Settings:
             evaluation_timeout=parse_timeout(
                 environ.get("TABLERX_EVALUATION_TIMEOUT"), base.evaluation_timeout
             ),
+            metrics_dir=Path(environ["TABLERX_METRICS_DIR"])
+            if environ.get("TABLERX_METRICS_DIR") else None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -118,6 +124,7 @@ class Settings:
             "TABLERX_DIFF_MAX_CASES": str(self.diff_max_cases),
             "TABLERX_TIMEZONE": self.timezone or "",
             "TABLERX_EVALUATION_TIMEOUT": format_timeout(self.evaluation_timeout),
+            "TABLERX_METRICS_DIR": str(self.metrics_dir) if self.metrics_dir else "",
         }
 
 
@@ -195,7 +202,7 @@ class Service:
             raise CatalogueError(problems)
         self.audit = AuditLog(settings.database_url)
         self.diffs = DiffCache()
-        self.metrics = Metrics()
+        self.metrics = Metrics(settings.metrics_dir)
         self.metrics.gauges.append(self._audit_gauges)
 
     def resolve(self, model_id: str, version: str | None) -> Prepared:

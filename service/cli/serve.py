@@ -2,7 +2,9 @@
 
 ``serve`` runs the FastAPI app over the repository's ``decisions/`` with a SQLite audit
 database in ``var/`` unless told otherwise, so it needs no set-up. With ``--workers N``
-each worker process builds its own app from the same ``TABLERX_*`` settings. A request
+each worker process builds its own app from the same ``TABLERX_*`` settings, and keeps
+its metric values in a directory made for the run (``TABLERX_METRICS_DIR``), so that
+``GET /metrics`` reports every worker whichever one answers. A request
 that names no version gets the newest approved version; ``--drafts`` (development, the
 README's quick start) lets the newest version that is not retired answer instead, and
 every answer from a version that is not approved says so. At start-up it prints which
@@ -19,11 +21,13 @@ import argparse
 import asyncio
 import dataclasses
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from service.api.metricfiles import RunDirectory
 from service.api.state import Settings, parse_timeout
 from service.store.audit import create_db_engine, create_schema
 from service.store.catalogue import Catalogue, CatalogueError, load_catalogue
@@ -89,18 +93,42 @@ def serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"tablerx serve: {problem}", file=sys.stderr)
         return 1
-    os.environ.update(settings.to_env())
-    uvicorn.run(
-        "service.api.app:create_app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=args.access_log,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=10,
-    )
+    # A fresh metrics directory per run: the workers keep their values there, so that
+    # /metrics reports all of them (and none of an earlier run's); directories that
+    # killed runs left behind are removed first.
+    run = RunDirectory()
+    os.environ.update(dataclasses.replace(settings, metrics_dir=run.path).to_env())
+    # uvicorn (one worker) ends a graceful stop on SIGTERM by raising SIGTERM again with
+    # the default action, which would kill the process before the directory is removed.
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    stopped_by = None
+    try:
+        uvicorn.run(
+            "service.api.app:create_app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=args.access_log,
+            log_level=args.log_level,
+            timeout_graceful_shutdown=10,
+        )
+    except _Terminated:
+        stopped_by = signal.SIGTERM
+    finally:
+        run.remove()
+        signal.signal(signal.SIGTERM, previous)
+    if stopped_by is not None:
+        signal.raise_signal(stopped_by)  # the exit status uvicorn meant: ended by SIGTERM
     return 0
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived outside uvicorn's own handling (see :func:`serve`)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 async def _in_process(settings: Settings, path: str, body: bytes) -> tuple[int, bytes]:

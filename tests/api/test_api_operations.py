@@ -54,12 +54,28 @@ def test_metrics_count_requests_and_evaluations(fresh_client: InProcess) -> None
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
-    assert re.search(r'tablerx_evaluations_total\{model="triage-demo",version="1.0.0",'
-                     r'outcome="ok",pid="\d+"\} 1', text)
-    assert re.search(r'outcome="rejected",pid="\d+"\} 1', text)
-    assert re.search(r'tablerx_http_requests_total\{method="POST",'
-                     r'route="/decisions/\{model\}/evaluate",status="422",pid="\d+"\} 1', text)
+    # counters and histograms are summed over the workers: no pid label
+    assert ('tablerx_evaluations_total{model="triage-demo",version="1.0.0",outcome="ok"} 1'
+            in text)
+    assert 'outcome="rejected"} 1' in text
+    assert ('tablerx_http_requests_total{method="POST",route="/decisions/{model}/evaluate",'
+            'status="422"} 1' in text)
     assert 'tablerx_http_request_duration_seconds_bucket{method="POST"' in text
     assert re.search(r"tablerx_audit_records_total\{pid=\"\d+\"\} 2", text)
     for line in text.splitlines():  # every sample line parses as name{labels} value
         assert line.startswith("#") or re.fullmatch(r"[a-z_]+(\{.*\})? [0-9.e+-]+", line), line
+
+
+def test_names_a_caller_typed_do_not_become_metric_labels(fresh_client: InProcess) -> None:
+    # Unknown models and versions are counted, but under one label: a caller looping over
+    # made-up names must not grow the metrics without bound.
+    for name in ("no-such-model", "another-one"):
+        assert fresh_client.post(f"/decisions/{name}/evaluate", json=VALID).status_code == 404
+    response = fresh_client.post("/decisions/triage-demo/evaluate?version=9.9.9", json=VALID)
+    assert response.status_code == 404
+    text = fresh_client.get("/metrics").text
+    assert ('tablerx_evaluations_total{model="unknown",version="unknown",outcome="not_found"} 2'
+            in text)
+    assert ('tablerx_evaluations_total{model="triage-demo",version="unknown",'
+            'outcome="not_found"} 1' in text)
+    assert "no-such-model" not in text and "9.9.9" not in text
