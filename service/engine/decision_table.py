@@ -28,6 +28,8 @@ from service.feel.compile_base import copy_value
 from service.feel.env import Env
 from service.feel.errors import FeelEvalError
 
+COLLECTED_SETS = 256  # sets of matched rules remembered per table (requests vary little)
+
 Reader = Callable[[Env], Any]  # an input column's value; raises Defect
 Matcher = Callable[[Any, Env, int], int]  # (value, env, candidate rules) -> matching rules
 
@@ -72,6 +74,16 @@ class Fixed:
 
 
 @dataclass(slots=True)
+class Partial:
+    """A rule whose outputs are partly literals of their columns' exact types: those are
+    prepared once (copied when handed out), only the others are evaluated per hit."""
+
+    template: list[Any]  # the prepared values; None where an output is computed
+    copies: list[tuple[int, Callable[[Any], Any]]]  # prepared lists/contexts: their copiers
+    computed: list[tuple[int, Evaluator]]  # the outputs evaluated per hit, in column order
+
+
+@dataclass(slots=True)
 class Rule:
     """One rule: its cells (for checking without the index), outputs and explanation."""
 
@@ -82,6 +94,7 @@ class Rule:
     annotations: dict[str, str]
     extensions: dict[str, str]
     fixed: Fixed | None = None
+    partial: Partial | None = None
 
     def match(self, outputs: dict[str, Any]) -> RuleMatch:
         """The record of this rule matching with these outputs (its own copies of the dicts)."""
@@ -117,6 +130,13 @@ class CompiledTable:
     # The value is the list of the matched rules' results in rule order, with nothing to
     # check between them (COLLECT without aggregation, RULE ORDER).
     plain_collect: bool = False
+    names: tuple[str, ...] = ()  # the output columns' names, in order
+    # plain_collect: matched rules (a mask) whose outputs are all prepared -> (positions,
+    # their Fixed), filled as such sets are met (at most COLLECTED_SETS of them).
+    collected: dict[int, tuple[tuple[int, ...], tuple[Fixed, ...]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.names = tuple(out.name for out in self.outputs)
 
     def evaluator(self) -> Callable[[Env], Any]:
         """The function to call for the table's value: the generated one when there is one."""
@@ -142,6 +162,14 @@ class CompiledTable:
         """The table's value once the rules matching ``values`` (a non-empty mask) are known."""
         if self.single_hit and matched & (matched - 1) == 0:
             return self.one(self.rules[matched.bit_length() - 1], env)
+        if self.plain_collect:
+            prepared = self.collected.get(matched)
+            if prepared is not None:  # every matched rule's outputs are prepared
+                positions, fixed = prepared
+                run = env.evaluation
+                if type(run) is Run:
+                    run.log.append((self, run.decision, positions, None, None, False))
+                return [f.fresh_result() for f in fixed]
         return self._decide(rule_numbers(matched), env)
 
     def one(self, rule: Rule, env: Env) -> Any:
@@ -161,10 +189,12 @@ class CompiledTable:
             values = hit.values
         else:
             values = self._values(rule, env)
-        self._record(env, (rule.position,), (values,), None)
+        run = env.evaluation  # as _record, inline: every call of a BKM's table comes here
+        if type(run) is Run:
+            run.log.append((self, run.decision, (rule.position,), (values,), None, False))
         if len(values) == 1:
             return values[0]
-        return {out.name: v for out, v in zip(self.outputs, values, strict=True)}
+        return dict(zip(self.names, values, strict=True))
 
     def defect(self, env: Env, code: str) -> Any:
         """Record a table that could not be evaluated (the defect is reported): null."""
@@ -203,6 +233,8 @@ class CompiledTable:
             fixed = [self.rules[position].fixed for position in matched]
             if None not in fixed:
                 return self._collect_fixed(matched, fixed, env)
+            if not self.checked_outputs:
+                return self._collect_values(matched, env)
         hits = []
         for position in matched:
             hit = self._hit(self.rules[position], env)
@@ -221,11 +253,40 @@ class CompiledTable:
     def _collect_fixed(self, matched: list[int], fixed: list[Any], env: Env) -> list[Any]:
         """COLLECT (no aggregation) or RULE ORDER where every matched rule's outputs were
         prepared at load time: their results in rule order, as hit_policy.apply would
-        give them, with no per-hit bookkeeping."""
+        give them, with no per-hit bookkeeping. The set of rules is remembered (by its
+        mask, for :meth:`general`), so that its next hit skips even the sorting out."""
+        collected = self.collected
+        if len(collected) < COLLECTED_SETS:
+            mask = 0
+            for position in matched:
+                mask |= 1 << position
+            collected[mask] = (tuple(matched), tuple(fixed))
         run = env.evaluation
         if type(run) is Run:
             run.log.append((self, run.decision, tuple(matched), None, None, False))
         return [f.fresh_result() for f in fixed]
+
+    def _collect_values(self, matched: list[int], env: Env) -> list[Any]:
+        """COLLECT (no aggregation) or RULE ORDER with no output values to check: the
+        matched rules' results in rule order, as hit_policy.apply would give them, the
+        record holding the values they were made of (prepared ones copied, as _hit does)."""
+        rules = self.rules
+        rows: list[list[Any]] = []
+        for position in matched:
+            rule = rules[position]
+            fixed = rule.fixed
+            if fixed is None:
+                rows.append(self._values(rule, env))
+            else:
+                copy = fixed.values_copy
+                rows.append(fixed.values if copy is None else copy(fixed.values))
+        run = env.evaluation
+        if type(run) is Run:
+            run.log.append((self, run.decision, tuple(matched), tuple(rows), None, False))
+        if len(self.outputs) == 1:
+            return [row[0] for row in rows]
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def _hit(self, rule: Rule, env: Env) -> Hit | None:
         """The rule's output values, checked against the output values (None: a defect)."""
@@ -251,6 +312,21 @@ class CompiledTable:
 
     def _values(self, rule: Rule, env: Env) -> list[Any]:
         """A rule's computed output values, converted to their output clauses' types."""
+        partial = rule.partial
+        if partial is not None:
+            # The literal outputs need neither evaluating (no steps, no warnings) nor
+            # converting (they are of their column's exact type): the same values, fresh.
+            values = list(partial.template)
+            for i, copy in partial.copies:
+                values[i] = copy(values[i])
+            if self.typed_outputs:
+                outputs = self.outputs
+                for i, expr in partial.computed:
+                    values[i] = self._output(outputs[i], expr(env), env)
+            else:
+                for i, expr in partial.computed:
+                    values[i] = expr(env)
+            return values
         if self.typed_outputs:
             return [
                 self._output(out, expr(env), env)

@@ -18,6 +18,7 @@ from service.engine.decision_table import (
     Defect,
     Fixed,
     OutputColumn,
+    Partial,
     Rule,
     combine,
     output_allowed,
@@ -186,6 +187,8 @@ def _rule(
         position, rule.id, cells, [runnable(c) for c in compiled], annotations, rule.extensions
     )
     found.fixed = _fixed(compiled, outputs)
+    if found.fixed is None:
+        found.partial = _partial(compiled, found.outputs, outputs)
     return found
 
 
@@ -210,6 +213,33 @@ def _fixed(compiled: list[Evaluator], outputs: list[OutputColumn]) -> Fixed | No
     named = {out.name: v for out, v in zip(outputs, values, strict=True)}
     result = combine(outputs, values)
     return Fixed(values, priority, result, named, copier(result), copier(values))
+
+
+def _partial(
+    compiled: list[Evaluator], runnables: list[Evaluator], outputs: list[OutputColumn]
+) -> Partial | None:
+    """The prepared literal outputs of a rule whose other outputs are computed, when some
+    are literals taken as they stand: null, or of their column's exact type (so that the
+    column's conversion would return them unchanged)."""
+    if len(compiled) != len(outputs) or len(runnables) != len(outputs):
+        return None
+    template: list[Any] = []
+    copies: list[tuple[int, Any]] = []
+    computed: list[tuple[int, Evaluator]] = []
+    for i, (expr, out) in enumerate(zip(compiled, outputs, strict=True)):
+        is_constant, value = constant(expr)
+        declared = out.type
+        if is_constant and (declared is None or value is None or type(value) is declared.exact):
+            template.append(value)
+            copy = copier(value)
+            if copy is not None:
+                copies.append((i, copy))
+        else:
+            template.append(None)
+            computed.append((i, runnables[i]))
+    if len(computed) == len(outputs):
+        return None  # nothing to prepare
+    return Partial(template, copies, computed)
 
 
 def _indexes(rules: list[Rule], width: int) -> list[tuple[int, ColumnIndex]]:

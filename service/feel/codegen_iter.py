@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from decimal import Decimal
+from typing import Any
 
 from service.feel import nodes as n
 from service.feel.codegen_base import GeneratorBase, Layer
+from service.feel.compile_base import constant_value
 from service.feel.compile_iter import _is_literal_number
 
 
@@ -35,7 +38,10 @@ class IterGenerator(GeneratorBase):
 
     def gen_Filter(self, node: n.Filter) -> str:
         """``list[condition]``: the items for which it is true (a number first: an index)."""
-        base, target = self.gen(node.base), self.temp()
+        base = self.first_position(node)
+        if base is None:
+            base = self.gen(node.base)
+        target = self.temp()
         with self.block(f"if {base} is None:"):
             self.emit(f"{target} = None")
         with self.block("else:"):
@@ -46,6 +52,34 @@ class IterGenerator(GeneratorBase):
                     self.emit(f"{target} = _index({items}, {self.gen(node.condition)})")
                 else:
                     self.emit(f"{target} = {self.filter_loop(items, node.condition)}")
+        return target
+
+    def first_position(self, node: n.Filter) -> str | None:
+        """``index of(list, match)[1]``, the built-in certainly meant, gives the first
+        position only: the list of positions computed up to it (see
+        :func:`~service.feel.builtins.lists.index_of_first`). None for any other shape."""
+        call, condition = node.base, node.condition
+        if not (
+            isinstance(call, n.FunctionCall)
+            and isinstance(call.function, n.Name)
+            and call.function.name == "index of"
+            and len(call.arguments) == 2
+            and all(a.name is None for a in call.arguments)
+            and _is_literal_number(condition)
+        ):
+            return None
+        position = constant_value(self.closure_of(condition))
+        if type(position) is not Decimal or position != 1:
+            return None
+        static = self.static_builtin("index of")
+        if static is None or not _is_index_of(static):
+            return None
+        from service.feel.builtins import lists  # the built-ins import the compiler
+
+        target = self.temp()
+        with self.guarded(target, call):
+            lst, match = (self.gen(a.value) for a in call.arguments)
+            self.emit(f"{target} = {self.const(lists.index_of_first)}({self.warn}, {lst}, {match})")
         return target
 
     def filter_loop(self, items: str, condition: n.Node) -> str:
@@ -130,3 +164,19 @@ class IterGenerator(GeneratorBase):
                 layer = stack.enter_context(self.static_layer({iteration.name: var}))
             assert layer is not None
             yield layer, evaluation
+
+
+def _is_index_of(builtin: Any) -> bool:
+    """Whether ``builtin`` is the registered ``index of`` whose two-argument overload is
+    :func:`~service.feel.builtins.lists.index_of` (taking the Env first)."""
+    from service.feel.builtins import lists, registry
+
+    try:
+        if registry.BUILTINS.get("index of") is not builtin:
+            return False
+        overloads = [o for o in registry._OVERLOADS.get("index of") or [] if o.accepts_count(2)]
+        if len(overloads) != 1:
+            return False
+        return overloads[0].impl is lists.index_of and bool(overloads[0].needs_env)
+    except AttributeError:  # the registry changed shape: the general call
+        return False

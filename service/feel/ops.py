@@ -159,6 +159,9 @@ def _contexts_equal(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
 
 _NO_ENTRY = object()
 
+# ``a = b`` for two contexts (both exactly dict): what equal() answers for them.
+contexts_equal = _contexts_equal
+
 
 def _range_equal(a: Range, b: Range) -> bool | None:
     if a.start_included != b.start_included or a.end_included != b.end_included:

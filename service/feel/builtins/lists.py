@@ -131,6 +131,30 @@ def index_of(env: Any, lst: Any, match: Any) -> list[Any]:
     return [count(i + 1) for i, value in enumerate(values) if ops.equal(value, match) is True]
 
 
+def index_of_first(env: Any, lst: Any, match: Any) -> list[Any]:
+    """``index of(list, match)`` up to its first position only: what ``index of(list,
+    match)[1]`` reads (generated code calls it for that shape). The same checks and steps;
+    the items after the first equal one are not compared (equality has no side effects)."""
+    values = list_arg("index of", "list", lst)
+    env.evaluation.spend(len(values))
+    if type(match) is dict:  # ``index of(rows, row)``: ops.equal's context case, inline
+        contexts_equal, equal = ops.contexts_equal, ops.equal
+        for i, value in enumerate(values):
+            if value is match:
+                return [count(i + 1)]
+            if type(value) is dict:
+                if contexts_equal(value, match) is True:
+                    return [count(i + 1)]
+            elif equal(value, match) is True:
+                return [count(i + 1)]
+        return []
+    equal = ops.equal
+    for i, value in enumerate(values):
+        if equal(value, match) is True:
+            return [count(i + 1)]
+    return []
+
+
 def _hash_key(value: Any) -> tuple[str, Any] | None:
     """A set key equal exactly when FEEL equality holds, for the common scalar types."""
     if value is None or isinstance(value, bool):
