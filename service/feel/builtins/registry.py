@@ -116,9 +116,7 @@ def _match(
         for overload in overloads:
             if overload.accepts_count(len(args)):
                 return overload, list(args)
-        raise FeelEvalError(
-            "FEEL_ARITY", f"{name}() does not take {len(args)} argument(s)"
-        )
+        raise FeelEvalError("FEEL_ARITY", f"{name}() does not take {len(args)} argument(s)")
     for overload in overloads:
         bound = overload.bind_named(named)
         if bound is not None:
