@@ -96,7 +96,13 @@ def serve(args: argparse.Namespace) -> int:
     # A fresh metrics directory per run: the workers keep their values there, so that
     # /metrics reports all of them (and none of an earlier run's); directories that
     # killed runs left behind are removed first.
-    run = RunDirectory()
+    try:
+        run = RunDirectory()
+    except OSError as exc:
+        print(f"tablerx serve: cannot create the metrics folder in the temporary directory "
+              f"({exc.strerror}: {exc.filename}); set TMPDIR to a writable folder",
+              file=sys.stderr)
+        return 1
     os.environ.update(dataclasses.replace(settings, metrics_dir=run.path).to_env())
     # uvicorn (one worker) ends a graceful stop on SIGTERM by raising SIGTERM again with
     # the default action, which would kill the process before the directory is removed.

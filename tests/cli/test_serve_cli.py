@@ -225,3 +225,22 @@ def test_an_unknown_time_zone_is_a_usage_error(
         monkeypatch.setenv("TABLERX_TIMEZONE", "Mars/Olympus")
     code, _, err = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID), *options)
     assert code == 2 and "unknown time zone 'Mars/Olympus'" in err
+
+
+def test_serve_says_plainly_when_it_cannot_make_its_metrics_folder(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import tempfile
+
+    import uvicorn
+
+    from service.api.state import Settings
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    for name in Settings().to_env():  # serve() exports its settings: undone after the test
+        monkeypatch.setenv(name, "")
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    code, _, err = run(capsys, "serve", "--database", f"sqlite:///{tmp_path / 'a.sqlite'}")
+    assert code == 1
+    assert "cannot create the metrics folder" in err and "TMPDIR" in err
