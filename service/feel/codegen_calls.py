@@ -152,17 +152,13 @@ def _overload_call(gen: GeneratorBase, builtin: Any, name: str, args: list[str])
     registry's overloads are not readable or none takes that many arguments."""
     from service.feel.builtins import registry
 
-    try:
-        if registry.BUILTINS.get(name) is not builtin:
-            return None
-        overloads = registry._OVERLOADS.get(name) or []
-        chosen = next((o for o in overloads if o.accepts_count(len(args))), None)
-        if chosen is None:
-            return None
-        impl, needs_env, variadic = chosen.impl, chosen.needs_env, chosen.variadic
-        width = len(chosen.names)
-    except AttributeError:  # the registry changed shape: use invoke
+    if registry.BUILTINS.get(name) is not builtin:
         return None
+    chosen = registry.positional_overload(name, len(args))
+    if chosen is None:
+        return None
+    impl, needs_env, variadic = chosen.impl, chosen.needs_env, chosen.variadic
+    width = len(chosen.names)
     parts = [gen.warn] if needs_env else []
     if variadic:
         parts += [*args[: width - 1], f"[{', '.join(args[width - 1 :])}]"]

@@ -171,12 +171,7 @@ def _is_index_of(builtin: Any) -> bool:
     :func:`~service.feel.builtins.lists.index_of` (taking the Env first)."""
     from service.feel.builtins import lists, registry
 
-    try:
-        if registry.BUILTINS.get("index of") is not builtin:
-            return False
-        overloads = [o for o in registry._OVERLOADS.get("index of") or [] if o.accepts_count(2)]
-        if len(overloads) != 1:
-            return False
-        return overloads[0].impl is lists.index_of and bool(overloads[0].needs_env)
-    except AttributeError:  # the registry changed shape: the general call
+    if registry.BUILTINS.get("index of") is not builtin:
         return False
+    chosen = registry.positional_overload("index of", 2)
+    return chosen is not None and chosen.impl is lists.index_of and chosen.needs_env

@@ -89,6 +89,13 @@ def _function(name: str) -> Function:
     return Function(name=name, parameters=parameters, invoke=invoke)
 
 
+def positional_overload(name: str, count: int) -> _Overload | None:
+    """The overload of built-in ``name`` that a call with ``count`` positional arguments
+    runs (the one :func:`_match` picks), or None when there is none: for callers that
+    resolve a call once, such as generated code."""
+    return next((o for o in _OVERLOADS.get(name, ()) if o.accepts_count(count)), None)
+
+
 def _positional_call(overload: _Overload, count: int) -> Callable[[Any, list[Any]], Any]:
     """How to call ``overload`` with ``count`` positional arguments: variadic ones gathered
     into a list, absent optional ones as None, the Env first when it wants one."""
@@ -113,9 +120,9 @@ def _match(
     name: str, overloads: list[_Overload], args: list[Any], named: dict[str, Any] | None
 ) -> tuple[_Overload, list[Any]]:
     if named is None:
-        for overload in overloads:
-            if overload.accepts_count(len(args)):
-                return overload, list(args)
+        chosen = positional_overload(name, len(args))
+        if chosen is not None:
+            return chosen, list(args)
         raise FeelEvalError("FEEL_ARITY", f"{name}() does not take {len(args)} argument(s)")
     for overload in overloads:
         bound = overload.bind_named(named)
