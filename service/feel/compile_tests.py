@@ -155,7 +155,10 @@ class TestsCompiler(CompilerBase):
 
         def test(v: Any, env: Env) -> Any:
             try:
-                return expression_matches(v, expression(env), uses_input)
+                result = expression(env)
+                if type(result) is list:  # ``x in L``: a scan of L (a constant one is short)
+                    env.evaluation.spend(len(result))
+                return expression_matches(v, result, uses_input)
             except Exception as exc:
                 return fail(env, exc, source, span)
 

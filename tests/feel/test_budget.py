@@ -172,3 +172,52 @@ def test_a_spent_budget_keeps_raising() -> None:
     for _ in range(3):  # whoever catches it cannot go on evaluating
         with pytest.raises(EvaluationTimeout):
             evaluation.spend()
+
+
+# A built-in going through a whole list is charged a step per item: one call over a long
+# list is much work, and a loop calling it must not go CHECK_EVERY calls between two
+# readings of the clock. Each text below has no loop of its own: without the charge it
+# would never read the clock.
+LONG = 4 * CHECK_EVERY
+SCAN_VARIABLES: dict[str, Any] = {
+    "L": _numbers(LONG),
+    "P": [Decimal(1)] * LONG,
+    "B": [True] * LONG,
+    "S": ["a"] * LONG,
+    "C": {f"k{i}": i for i in range(LONG)},
+    "E": [{"key": f"k{i}", "value": i} for i in range(LONG)],
+    "M": [{"a": i} for i in range(LONG)],
+}
+SCANS = [
+    "sum(L)", "min(L)", "max(L)", "mean(L)", "median(L)", "stddev(L)", "mode(L)",
+    "product(P)", "all(B)", "any(B)", "sum(list: L)", "string join(S)",
+    'string join(S, ",")', "append(L, 1)", "concatenate(L, [1])", "sublist(L, 2)",
+    "sublist(L, 1, 3)", "insert before(L, 1, 0)", "remove(L, 1)", "reverse(L)",
+    "flatten([L])", "list replace(L, 1, 0)", "distinct values(L)", "union(L, [1])",
+    "get entries(C)", "context(E)", "context merge(M)", 'context put(C, "z", 1)',
+    "5 in L", "5 in (L)",
+]  # fmt: skip
+
+
+@CODEGEN
+@pytest.mark.parametrize("text", SCANS)
+def test_a_builtin_scanning_a_long_list_reads_the_clock(
+    text: str, codegen: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readings: list[int] = []
+    check = Evaluation.check_deadline
+
+    def counted(self: Evaluation) -> None:
+        readings.append(1)
+        check(self)
+
+    monkeypatch.setattr(Evaluation, "check_deadline", counted)
+    value, evaluation = _run(text, SCAN_VARIABLES, None, codegen)  # the countdown still runs
+    assert value is not None, evaluation.warnings
+    assert readings  # the charge for the list ran the countdown out
+
+
+@CODEGEN
+def test_a_loop_over_a_scanning_builtin_stops(codegen: bool) -> None:
+    with pytest.raises(EvaluationTimeout):
+        _run("for k in 1..999999 return sum(L) + k", {"L": _numbers(20_000)}, BUDGET, codegen)

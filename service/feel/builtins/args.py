@@ -120,16 +120,40 @@ def count(n: int) -> decimal.Decimal:
     return FEEL_CONTEXT.create_decimal(n)
 
 
+def charge(env: Any, items: Any) -> None:
+    """Spend one step of the evaluation's time budget per item of ``items`` (when a list).
+
+    For a built-in that goes through a whole list: one such call can be a great deal of
+    work, and a loop calling it would otherwise read the clock only once every
+    ``CHECK_EVERY`` calls (see :mod:`service.feel.env`). Charging too much costs nothing
+    but an earlier reading of the clock, so C-level copies are charged like Python loops.
+    """
+    if type(items) is list:
+        evaluation = env.evaluation
+        evaluation.steps -= len(items)
+        if evaluation.steps < 0:
+            evaluation.check_deadline()
+
+
 def list_or_items(name: str) -> Callable[[Callable[[list[Any]], Any]], Callable[[list[Any]], Any]]:
     """Register ``name(list)`` and ``name(c1, ..., cN)`` for one implementation taking the items.
 
     Named calls use ``list``; one positional argument is the list (a non-list item becomes a
-    singleton list); two or more positional arguments are the items themselves.
+    singleton list); two or more positional arguments are the items themselves. Either way
+    the items are charged to the time budget (:func:`charge`).
     """
 
     def register(impl: Callable[[list[Any]], Any]) -> Callable[[list[Any]], Any]:
-        builtin(name, "list")(lambda lst: impl([lst]))
-        builtin(name, "*c")(impl)
+        def of_list(env: Any, lst: Any) -> Any:
+            charge(env, lst)
+            return impl([lst])
+
+        def of_items(env: Any, items: list[Any]) -> Any:
+            charge(env, items[0] if len(items) == 1 else items)
+            return impl(items)
+
+        builtin(name, "list", needs_env=True)(of_list)
+        builtin(name, "*c", needs_env=True)(of_items)
         return impl
 
     return register

@@ -5,10 +5,10 @@ index of, union, distinct values, flatten, list replace and sort. Positions are 
 negative ones count from the end; items are compared with FEEL equality (ops.equal).
 The aggregates (min, sum, mean, ...) are in :mod:`aggregates`.
 
-Built-ins whose work can grow faster than their input (sort's comparisons, distinct
-values and union over values without a hash), and the scans a loop over a long list makes
-quadratic (list contains, index of), spend the evaluation's time budget (see
-:mod:`service.feel.env`) as they go, so that a long list cannot hold a worker.
+Every built-in here that goes through a whole list (all but count) spends a step of the
+evaluation's time budget per item (see :mod:`service.feel.env`), and those whose work can
+grow faster than their input (sort's comparisons, distinct values and union over values
+without a hash) spend more as they go, so that no long list can hold a worker.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from functools import cmp_to_key
 from typing import Any
 
 from service.feel import ops
-from service.feel.builtins.args import count, expected, function_arg, integer_arg, list_arg
+from service.feel.builtins.args import (
+    charge,
+    count,
+    expected,
+    function_arg,
+    integer_arg,
+    list_arg,
+)
 from service.feel.builtins.registry import builtin
 from service.feel.errors import invalid_argument, type_mismatch
 from service.feel.values import Function
@@ -61,8 +68,9 @@ def count_(lst: Any) -> Any:
     return count(len(list_arg("count", "list", lst)))
 
 
-def _sublist(lst: Any, start_position: Any, length: Any) -> list[Any]:
+def _sublist(env: Any, lst: Any, start_position: Any, length: Any) -> list[Any]:
     values = list_arg("sublist", "list", lst)
+    charge(env, values)
     start = _position("sublist", start_position, len(values))
     if length is None:
         return values[start:]
@@ -72,55 +80,67 @@ def _sublist(lst: Any, start_position: Any, length: Any) -> list[Any]:
     return values[start : start + n]
 
 
-@builtin("sublist", "list", "start position")
-def sublist(lst: Any, start_position: Any) -> list[Any]:
+@builtin("sublist", "list", "start position", needs_env=True)
+def sublist(env: Any, lst: Any, start_position: Any) -> list[Any]:
     """sublist(list, start position): the items from the position on."""
-    return _sublist(lst, start_position, None)
+    return _sublist(env, lst, start_position, None)
 
 
-@builtin("sublist", "list", "start position", "length")
-def sublist_length(lst: Any, start_position: Any, length: Any) -> list[Any]:
+@builtin("sublist", "list", "start position", "length", needs_env=True)
+def sublist_length(env: Any, lst: Any, start_position: Any, length: Any) -> list[Any]:
     """sublist(list, start position, length): ``length`` items from the position."""
     if length is None:
         raise expected("sublist", "length", "a number", length)
-    return _sublist(lst, start_position, length)
+    return _sublist(env, lst, start_position, length)
 
 
-@builtin("append", "list", "*item")
-def append(lst: Any, item: list[Any]) -> list[Any]:
+@builtin("append", "list", "*item", needs_env=True)
+def append(env: Any, lst: Any, item: list[Any]) -> list[Any]:
     """append(list, item...): a new list with the items added at the end."""
-    return [*list_arg("append", "list", lst), *item]
+    result = [*list_arg("append", "list", lst), *item]
+    charge(env, result)
+    return result
 
 
-@builtin("concatenate", "*list")
-def concatenate(lists: list[Any]) -> list[Any]:
-    """concatenate(list...): the lists joined in order."""
+def _concatenate(lists: list[Any]) -> list[Any]:
     result: list[Any] = []
     for part in lists:
         result.extend(list_arg("concatenate", "list", part))
     return result
 
 
-@builtin("insert before", "list", "position", "newItem")
-def insert_before(lst: Any, position: Any, new_item: Any) -> list[Any]:
+@builtin("concatenate", "*list", needs_env=True)
+def concatenate(env: Any, lists: list[Any]) -> list[Any]:
+    """concatenate(list...): the lists joined in order."""
+    result = _concatenate(lists)
+    charge(env, result)
+    return result
+
+
+@builtin("insert before", "list", "position", "newItem", needs_env=True)
+def insert_before(env: Any, lst: Any, position: Any, new_item: Any) -> list[Any]:
     """insert before(list, position, newItem): ``newItem`` inserted before the item at position."""
     values = list_arg("insert before", "list", lst)
+    charge(env, values)
     index = _position("insert before", position, len(values))
     return [*values[:index], new_item, *values[index:]]
 
 
-@builtin("remove", "list", "position")
-def remove(lst: Any, position: Any) -> list[Any]:
+@builtin("remove", "list", "position", needs_env=True)
+def remove(env: Any, lst: Any, position: Any) -> list[Any]:
     """remove(list, position): the list without the item at position."""
     values = list_arg("remove", "list", lst)
+    charge(env, values)
     index = _position("remove", position, len(values))
     return [*values[:index], *values[index + 1 :]]
 
 
-@builtin("reverse", "list")
-def reverse(lst: Any) -> list[Any]:
+@builtin("reverse", "list", needs_env=True)
+def reverse(env: Any, lst: Any) -> list[Any]:
     """reverse(list)."""
-    return list_arg("reverse", "list", lst)[::-1]
+    values = list_arg("reverse", "list", lst)
+    charge(env, values)
+    return values[::-1]
 
 
 @builtin("index of", "list", "match", needs_env=True)
@@ -167,6 +187,7 @@ def _hash_key(value: Any) -> tuple[str, Any] | None:
 
 
 def _distinct(env: Any, values: list[Any]) -> list[Any]:
+    charge(env, values)
     result: list[Any] = []
     seen: set[tuple[str, Any]] = set()
     others: list[Any] = []  # dates, lists, contexts...: compared with FEEL equality
@@ -190,7 +211,7 @@ def _distinct(env: Any, values: list[Any]) -> list[Any]:
 @builtin("union", "*list", needs_env=True)
 def union(env: Any, lists: list[Any]) -> list[Any]:
     """union(list...): the items of all lists, each once, in order of first appearance."""
-    return _distinct(env, concatenate(lists))
+    return _distinct(env, _concatenate(lists))
 
 
 @builtin("distinct values", "list", needs_env=True)
@@ -208,10 +229,12 @@ def _flatten(values: list[Any], into: list[Any]) -> list[Any]:
     return into
 
 
-@builtin("flatten", "list")
-def flatten(lst: Any) -> list[Any]:
+@builtin("flatten", "list", needs_env=True)
+def flatten(env: Any, lst: Any) -> list[Any]:
     """flatten(list): nested lists replaced by their items, recursively."""
-    return _flatten(list_arg("flatten", "list", lst), [])
+    result = _flatten(list_arg("flatten", "list", lst), [])
+    charge(env, result)
+    return result
 
 
 def _true(fn: str, env: Any, function: Function, args: list[Any]) -> bool:
@@ -224,6 +247,7 @@ def _true(fn: str, env: Any, function: Function, args: list[Any]) -> bool:
 
 def _list_replace(env: Any, lst: Any, where: Any, new_item: Any) -> list[Any]:
     values = list_arg("list replace", "list", lst)
+    charge(env, values)
     if isinstance(where, Function):
         return [new_item if _true("list replace", env, where, [v, new_item]) else v for v in values]
     index = _position("list replace", where, len(values))

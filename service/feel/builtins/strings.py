@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from service.feel.builtins import xsregex
-from service.feel.builtins.args import count, expected, integer_arg, list_arg, string_arg
+from service.feel.builtins.args import (
+    charge,
+    count,
+    expected,
+    integer_arg,
+    list_arg,
+    string_arg,
+)
 from service.feel.builtins.registry import builtin
 from service.feel.errors import invalid_argument
 
@@ -198,10 +205,11 @@ def split(string: Any, delimiter: Any) -> list[str]:
     return parts
 
 
-@builtin("string join", "list", "delimiter?")
-def string_join(list: Any, delimiter: Any) -> str:
+@builtin("string join", "list", "delimiter?", needs_env=True)
+def string_join(env: Any, list: Any, delimiter: Any) -> str:
     """string join(list, delimiter?): the strings of ``list`` joined; null items are skipped."""
     items = list_arg("string join", "list", list)
+    charge(env, items)
     separator = "" if delimiter is None else string_arg("string join", "delimiter", delimiter)
     for item in items:
         if item is not None and not isinstance(item, str):
