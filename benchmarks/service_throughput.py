@@ -1,40 +1,64 @@
 """Decision service throughput: POST /decisions/{model}/evaluate against a bare FastAPI endpoint.
 
-Run: ``.venv/bin/python benchmarks/service_throughput.py [--duration 10] [--workers 1 2]``.
+Run: ``.venv/bin/python benchmarks/service_throughput.py [--duration 10] [--workers 1 2]
+[--population 2000] [--seed 1] [--variants ...] [--json FILE]``.
 Needs ``wrk`` (Debian package ``wrk``). Every figure is measured in this run, on this
-machine, with the load generator on loopback, so the ratios compare like with like:
+machine, with the load generator on loopback, so the ratios compare like with like.
 
-* ``bare``: a FastAPI endpoint with a pydantic body that parses the same request and
-  returns a stored payload of the same size as tablerx's answer (the floor any FastAPI
+What is posted: a seeded population of patients (``--population 2000 --seed 1``), drawn
+from the model's own input declarations (types, allowed values, required and optional
+fields; an optional field is left out about a third of the time), each run through the
+real pipeline in-process and kept only if the service answers it 200 (a body refused,
+say because a field that ``input.required_when`` asks for is missing, is drawn again).
+wrk cycles through the bodies, each of its threads from its own starting point, and the
+bare endpoint gets the very same bodies. One repeated body would be unrealistic, and it
+would let any memo inside the engine measure itself. ``--input FILE`` posts one fixed
+body instead.
+
+The variants:
+
+* ``bare``: a FastAPI endpoint with a pydantic body that parses the same requests and
+  returns a stored payload of the population's mean answer size (the floor any FastAPI
   service pays for HTTP, parsing and sending);
 * ``tablerx``: ``tablerx serve`` as shipped: validation, evaluation, explanation, and the
   durable audit write (group commit) before every answer;
 * ``tablerx-no-audit``: the same app with the audit write replaced by nothing, for this
   benchmark only, to show what the durable write itself costs;
+* ``engine-free``: the same app, audit included, with the engine's
+  ``Model.evaluate`` replaced, for this benchmark only, by a replay: each (model,
+  decisions asked, exact input values) is evaluated once and later calls get a copy of
+  that first result. Once the warm-up has shown it every body, it measures what the
+  service costs around the engine for these answers: the ceiling with a zero-cost engine;
 * ``tablerx-trivial``: ``tablerx serve`` as shipped (audit included) over a trivial model
-  written for the run (one number input, one literal decision ``x + 1``): the service's
-  own floor per request, HTTP, validation, answer, audit, with next to no engine work.
+  written for the run (one number input, one literal decision ``x + 1``), one fixed body:
+  the service's own floor per request with next to no engine work.
 
-Each variant runs with 1 and 2 uvicorn workers. After each audited tablerx run the audit
-database is checked to hold a record for every answer wrk received. The target is
-tablerx >= 0.5 x bare on one worker; the engine's own evaluation time per request
-(measured in-process) is printed too, since it bounds what any service around it can do.
+Each variant runs with 1 and 2 uvicorn workers, after a warm-up long enough for each
+worker to have seen every body (most likely: WARM_UP_REQUESTS per body and worker; the
+report says how often engine-free still had to run the engine). After each audited run
+the audit database is checked to have gained a record for every answer wrk received.
+The target is tablerx >= 0.5 x bare on one worker; the engine's own evaluation time per
+request (in-process, mean over the population and the median body's) is printed too,
+since it bounds what any service around it can do.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +68,17 @@ from pydantic import BaseModel, ConfigDict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # population.py, imported or not
 
-# The first request of the clinical specification (spec.md §3): line 2, HER2 re-confirmed.
-DEFAULT_INPUT = {
-    "line_of_therapy": 2,
-    "progressed_on_first_line": True,
-    "her2_status_after_progression": "positive",
-    "ecog": 1,
-}
+from population import (  # noqa: E402  (after the path it is found on)
+    Population,
+    PopulationError,
+    draw_population,
+    fixed_population,
+    load_prepared,
+    lua_script,
+)
+
 TRIVIAL_DMN = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/"
              xmlns:tablerx="https://tablerx.dev/dmn/extensions/1"
@@ -71,9 +98,10 @@ TRIVIAL_DMN = """<?xml version="1.0" encoding="UTF-8"?>
   </decision>
 </definitions>
 """
-FALLBACK = (ROOT / "tests" / "api" / "models", "triage-demo",
-            {"line_of_therapy": 2, "progressed_on_first_line": True, "her2_status": "positive",
-             "ecog": 1})  # fmt: skip
+FALLBACK = (ROOT / "tests" / "api" / "models", "triage-demo")
+WARM_UP_REQUESTS = 3  # warm-up: requests per body and worker (then each worker most likely
+# has seen every body: the engine-free replay and the engine's own memos are filled)
+WARM_UP_MAX_S = 60.0
 
 
 # --- the servers measured -------------------------------------------------------------------
@@ -126,6 +154,74 @@ def no_audit_app() -> Any:
 
     app.state.service.audit.write = skip
     return app
+
+
+def exact_key(inputs: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """Input values keyed exactly, by type and value: ``1`` and ``1.0`` differ (as
+    decimals), and so do ``true`` and ``1``."""
+    return tuple(sorted((name, type(value).__name__, repr(value))
+                        for name, value in inputs.items()))  # fmt: skip
+
+
+def replaying(
+    evaluate: Callable[..., Any], calls: Path | None = None
+) -> Callable[..., Any]:
+    """``Model.evaluate`` that evaluates each (model, decisions asked, zone, exact input
+    values) once and answers later calls with a fresh Result made from that first one
+    (values, warnings, errors and the raw log the answer is explained from). Each real
+    evaluation appends a line to ``calls``, for counting them across worker processes."""
+    from service.engine.explain import Result
+
+    memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def replay(
+        self: Any,
+        inputs: Mapping[str, Any],
+        decisions: Any = None,
+        zone: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Any:
+        asked = None if decisions is None else tuple(decisions)
+        key = (id(self), asked, zone, exact_key(inputs))
+        first = memo.get(key)
+        if first is None:
+            result = evaluate(self, inputs, asked, zone, timeout=timeout)
+            log = result.log  # read before anything reads .tables (which empties it)
+            tables = None if log is not None else list(result.tables)
+            first = memo[key] = (self, result.values, tables, tuple(result.warnings),
+                                 tuple(result.errors), log or ())  # fmt: skip
+            if calls is not None:
+                with calls.open("a") as out:
+                    out.write(f"{os.getpid()}\n")
+        _, values, tables, warnings, errors, log = first
+        return Result(dict(values), None if tables is None else list(tables), list(warnings),
+                      list(errors), log)  # fmt: skip
+
+    return replay
+
+
+def engine_free_app() -> Any:
+    """tablerx as shipped, audit included, with the engine replaced by a replay of its first
+    answer to each exact input (:func:`replaying`): the service's cost around the engine."""
+    from service.api.app import create_app_from_env
+    from service.engine.models import Model
+
+    calls = os.environ.get("BENCH_ENGINE_CALLS")
+    replay = replaying(Model.evaluate, Path(calls) if calls else None)
+    Model.evaluate = replay  # type: ignore[method-assign]
+    return create_app_from_env()
+
+
+FACTORIES = {
+    "bare": "bare_app",
+    "bare-starlette": "bare_starlette_app",
+    "tablerx-no-audit": "no_audit_app",
+    "engine-free": "engine_free_app",
+}
+SERVED = ("tablerx", "tablerx-trivial")  # run with `tablerx serve` itself
+AUDITED = ("tablerx", "engine-free", "tablerx-trivial")
+VARIANTS = ["bare", "tablerx", "tablerx-no-audit", "engine-free", "tablerx-trivial"]
 
 
 def _serve_factory(factory: str, port: int, workers: int) -> None:
@@ -185,7 +281,9 @@ class Measure:
     p99_ms: float
     requests: int
     non_2xx: int
-    audited: int | None = None
+    audited: int | None = None  # audit records written during the timed run
+    engine_calls: int | None = None  # engine-free: real evaluations during the timed run
+    warm_up_requests: int = 0
 
 
 def _ms(text: str) -> float:
@@ -195,15 +293,9 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[match[2]]
 
 
-def wrk(
-    url: str, body: bytes, args: argparse.Namespace, tmp: Path, seconds: float
-) -> dict[str, Any]:
-    """Run wrk with a POST of ``body``; its figures."""
-    script = tmp / "post.lua"
-    escaped = body.decode().replace("\\", "\\\\").replace("'", "\\'")
-    script.write_text(f"wrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\n"
-                      f"wrk.body = '{escaped}'\n", encoding="utf-8")  # fmt: skip
-    duration = f"-d{max(1, round(seconds))}s"
+def wrk(url: str, script: Path, args: argparse.Namespace, seconds: float) -> dict[str, Any]:
+    """Run wrk with ``script`` (which posts the bodies in turn) for ``seconds``; its figures."""
+    duration = f"-d{max(1, math.ceil(seconds))}s"
     command = [args.wrk, f"-t{args.threads}", f"-c{args.connections}", duration, "--latency",
                "-s", str(script), url]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -224,6 +316,24 @@ def _find(pattern: str, text: str) -> str:
     return match.group(1)
 
 
+def warm_up(url: str, script: Path, args: argparse.Namespace, target: int) -> int:
+    """wrk runs until the server has answered ``target`` requests (one 2 s run at least,
+    WARM_UP_MAX_S in all at most); how many it answered."""
+    done, spent, seconds = 0, 0.0, 2.0
+    while True:
+        figures = wrk(url, script, args, seconds)
+        done += figures["requests"]
+        spent += max(1, math.ceil(seconds))
+        if done >= target or spent >= WARM_UP_MAX_S:
+            return done
+        rate = max(1.0, figures["requests"] / max(1, math.ceil(seconds)))
+        seconds = min(WARM_UP_MAX_S - spent, max(1.0, 1.1 * (target - done) / rate))
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_bytes().splitlines()) if path.exists() else 0
+
+
 def audited(database: str) -> int:
     """How many audit records the database holds."""
     from service.store.audit import count, create_db_engine
@@ -235,67 +345,89 @@ def audited(database: str) -> int:
         engine.dispose()
 
 
-def measure(variant: str, workers: int, args: argparse.Namespace, job: dict[str, Any],
+def _command(variant: str, port: int, workers: int) -> list[str]:
+    if variant in FACTORIES:
+        return [sys.executable, str(Path(__file__).resolve()), "--serve-factory",
+                FACTORIES[variant], str(port), str(workers)]  # fmt: skip
+    return [sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())",
+            "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+
+
+def measure(variant: str, workers: int, args: argparse.Namespace, job: Job,
             tmp: Path) -> Measure:  # fmt: skip
-    """Start one variant, warm it up, load it with wrk, stop it."""
+    """Start one variant, warm it up on every body, load it with wrk, stop it."""
     if variant == "tablerx-trivial":
         job = trivial_job(tmp)
     port = free_port()
-    database = f"sqlite:///{tmp / f'audit-{variant}-{workers}-{port}.sqlite'}"
+    name = f"{variant}-{workers}-{port}"
+    database = f"sqlite:///{tmp / f'audit-{name}.sqlite'}"
+    calls = tmp / f"engine-calls-{name}.txt"
     # TABLERX_DRAFTS: the committed clinical model is a draft (as with `make serve`)
-    env = {"TABLERX_DECISIONS": str(job["decisions"]), "TABLERX_DATABASE_URL": database,
-           "TABLERX_DRAFTS": "1", "BARE_PAYLOAD_SIZE": str(job["size"]),
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
-    me = [sys.executable, str(Path(__file__).resolve())]
-    if variant == "bare":
-        command = [*me, "--serve-factory", "bare_app", str(port), str(workers)]
-    elif variant == "bare-starlette":
-        command = [*me, "--serve-factory", "bare_starlette_app", str(port), str(workers)]
-    elif variant == "tablerx-no-audit":
-        command = [*me, "--serve-factory", "no_audit_app", str(port), str(workers)]
-    else:
-        command = [sys.executable, "-c", "import sys; from service.cli import main; "
-                   "sys.exit(main())", "serve", "--port", str(port), "--workers", str(workers),
-                   "--log-level", "warning"]  # fmt: skip
-    process = start(command, env, port, tmp / f"{variant}-{workers}.log")
-    url = f"http://127.0.0.1:{port}/decisions/{job['model']}/evaluate"
+    env = {"TABLERX_DECISIONS": str(job.decisions), "TABLERX_DATABASE_URL": database,
+           "TABLERX_DRAFTS": "1", "BARE_PAYLOAD_SIZE": str(job.size),
+           "BENCH_ENGINE_CALLS": str(calls), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    script = tmp / f"bodies-{name}.lua"
+    script.write_text(lua_script(job.population.bodies, args.threads), encoding="utf-8")
+    process = start(_command(variant, port, workers), env, port, tmp / f"{name}.log")
+    url = f"http://127.0.0.1:{port}/decisions/{job.model}/evaluate"
     try:
-        wrk(url, job["body"], args, tmp, seconds=2)  # warm-up
-        figures = wrk(url, job["body"], args, tmp, seconds=args.duration)
+        warmed = warm_up(url, script, args, WARM_UP_REQUESTS * len(job.population.bodies)
+                         * workers)  # fmt: skip
+        before = (_lines(calls), audited(database) if variant in AUDITED else 0)
+        figures = wrk(url, script, args, seconds=args.duration)
     finally:
         stop(process)
-    result = Measure(variant, workers, **figures)
-    if variant in ("tablerx", "tablerx-trivial"):
-        result.audited = audited(database)
+    result = Measure(variant, workers, **figures, warm_up_requests=warmed)
+    if variant == "engine-free":
+        result.engine_calls = _lines(calls) - before[0]
+    if variant in AUDITED:  # (requests still in flight when wrk stops are audited too)
+        result.audited = audited(database) - before[1]
     return result
 
 
-# --- the report -------------------------------------------------------------------------------
+# --- the jobs, the engine's own time, the report -----------------------------------------------
 
 
-def engine_time_us(job: dict[str, Any]) -> float:
-    """Median in-process time of one model evaluation (engine only), in microseconds."""
-    import statistics
+@dataclass
+class Job:
+    """What one variant is loaded with: the model, where it is published, the bodies."""
 
+    decisions: Path
+    model: str
+    population: Population
+    engine_us: list[float] = field(default_factory=list)  # in-process, per body
+
+    @property
+    def size(self) -> int:
+        """The bare endpoint's payload size: the mean answer size."""
+        return self.population.mean_size
+
+
+def engine_times_us(prepared: Any, bodies: Sequence[bytes]) -> list[float]:
+    """Each body's in-process engine time per request, in microseconds: the guards, then
+    the top-level decisions, as the service evaluates them (median of a few rounds; each
+    round goes through the whole population, so no body follows itself)."""
     from service.api.jsonmap import from_json, parse_body
-    from service.api.prepared import prepare
-    from service.store.catalogue import load_catalogue
 
-    prepared = prepare(load_catalogue(job["decisions"], drafts=True).get(job["model"]))
-    values = prepared.admission.validate(parse_body(job["body"]), from_json).values
     model = prepared.version.compiled
-    times = []
-    for _ in range(7):
-        started = time.perf_counter()
-        for _ in range(20):  # as the service does: the guards, then the rest
-            model.evaluate(values, decisions=prepared.guards)
-            model.evaluate(values, decisions=prepared.top_level)
-        times.append((time.perf_counter() - started) / 20 * 1e6)
-    return statistics.median(times)
+    guards, top_level, zone = prepared.guards, prepared.top_level, prepared.zone
+    inputs = [prepared.admission.validate(parse_body(body), from_json).values for body in bodies]
+    rounds = max(3, 100 // len(inputs))
+    times: list[list[float]] = [[] for _ in inputs]
+    clock = time.perf_counter
+    for _ in range(rounds):
+        for values, spent in zip(inputs, times, strict=True):
+            started = clock()
+            if guards:
+                model.evaluate(values, decisions=guards, zone=zone)
+            model.evaluate(values, decisions=top_level, zone=zone)
+            spent.append((clock() - started) * 1e6)
+    return [statistics.median(spent) for spent in times]
 
 
-def answer_size(job: dict[str, Any], tmp: Path) -> int:
-    """The size of tablerx's answer to the benchmark request, through the real app."""
+def check_served(job: Job, tmp: Path, count: int = 3) -> None:
+    """Post the first bodies through the real app (ASGI, in-process): it must answer them
+    200, with answers of the size the pipeline gave (the bare payload is sized on those)."""
     import asyncio
 
     import httpx
@@ -303,46 +435,71 @@ def answer_size(job: dict[str, Any], tmp: Path) -> int:
     from service.api.app import create_app
     from service.api.state import Settings
 
-    async def one() -> bytes:
-        app = create_app(Settings(decisions_dir=job["decisions"], drafts=True,
-                                  database_url=f"sqlite:///{tmp / 'size.sqlite'}"))
+    async def sizes() -> list[int]:
+        app = create_app(Settings(decisions_dir=job.decisions, drafts=True,
+                                  database_url=f"sqlite:///{tmp / 'check.sqlite'}"))
+        found = []
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
-                response = await client.post(f"/decisions/{job['model']}/evaluate",
-                                             content=job["body"])  # fmt: skip
-                if response.status_code != 200:
-                    raise SystemExit(f"the benchmark request is refused: {response.text}")
-                return response.content
+                for body in job.population.bodies[:count]:
+                    response = await client.post(f"/decisions/{job.model}/evaluate",
+                                                 content=body)  # fmt: skip
+                    if response.status_code != 200:
+                        raise SystemExit(f"the app refuses {body.decode()}: {response.text}")
+                    found.append(len(response.content))
+        return found
 
-    return len(asyncio.run(one()))
+    served = asyncio.run(sizes())
+    expected = job.population.sizes[: len(served)]
+    if served != expected:
+        print(f"note: the app's answers are {served} bytes, the pipeline's {expected}",
+              file=sys.stderr)
 
 
-def trivial_job(tmp: Path) -> dict[str, Any]:
+def trivial_job(tmp: Path) -> Job:
     """The trivial model, published in a decisions folder of its own under ``tmp``."""
     folder = tmp / "trivial-decisions" / "trivial"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "1.0.0.dmn").write_text(TRIVIAL_DMN, encoding="utf-8")
-    return {"decisions": folder.parent, "model": "trivial", "body": b'{"x": 1}', "size": 0}
+    return Job(folder.parent, "trivial", Population([b'{"x": 1}'], [0], 1))
 
 
-def choose_job(args: argparse.Namespace) -> dict[str, Any]:
-    """Model, decisions folder and request body to measure."""
-    decisions = Path(args.decisions)
-    body: Any = json.loads(Path(args.input).read_text()) if args.input else DEFAULT_INPUT
-    if not (decisions / args.model).is_dir():
-        print(f"note: {args.model} is not published in {decisions}; measuring the test model "
+def choose_job(args: argparse.Namespace) -> Job:
+    """Model, decisions folder and request bodies to measure."""
+    decisions, model = Path(args.decisions), args.model
+    if not (decisions / model).is_dir():
+        print(f"note: {model} is not published in {decisions}; measuring the test model "
               f"{FALLBACK[1]} instead", file=sys.stderr)
-        decisions, model, body = FALLBACK[0], FALLBACK[1], FALLBACK[2]
+        decisions, model = FALLBACK
+    prepared = load_prepared(decisions, model)
+    if args.input:
+        body = json.dumps(json.loads(Path(args.input).read_text())).encode()
+        population = fixed_population(prepared, model, body)
     else:
-        model = args.model
-    return {"decisions": decisions, "model": model, "body": json.dumps(body).encode()}
+        population = draw_population(prepared, model, args.population, args.seed)
+    print(describe(population), flush=True)
+    job = Job(decisions, model, population)
+    job.engine_us = engine_times_us(prepared, population.bodies)
+    return job
 
 
-def report(results: list[Measure], job: dict[str, Any], engine_us: float) -> None:
+def describe(population: Population) -> str:
+    """One line on where the bodies come from."""
+    if population.seed is None:
+        return "one fixed request body (--input)"
+    return (f"population: drew {population.drawn} candidate bodies, kept "
+            f"{len(population.bodies)} answered 200 ({population.distinct} distinct; "
+            f"seed {population.seed})")
+
+
+def report(results: list[Measure], job: Job) -> None:
     """Print the results as a table, with the ratios the target is set in."""
-    print(f"\nmodel {job['model']}, answer {job['size']} bytes, engine evaluation "
-          f"{engine_us:.0f} us per request (in-process, median)\n")
+    engine = job.engine_us
+    print(f"\nmodel {job.model}; {describe(job.population)}; mean answer {job.size} bytes "
+          f"(the bare payload)")
+    print(f"engine evaluation (in-process): {statistics.fmean(engine):.0f} us per request, "
+          f"mean over the population; {statistics.median(engine):.0f} us for the median body\n")
     print("| variant | workers | requests/s | p50 ms | p99 ms | non-2xx | audit records |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
@@ -350,26 +507,44 @@ def report(results: list[Measure], job: dict[str, Any], engine_us: float) -> Non
               f"{r.p99_ms:.2f} | {r.non_2xx} | {'' if r.audited is None else r.audited} |")
     by = {(r.variant, r.workers): r for r in results}
     for workers in sorted({r.workers for r in results}):
-        bare, ours = by.get(("bare", workers)), by.get(("tablerx", workers))
-        quiet = by.get(("tablerx-no-audit", workers))
-        if bare and ours:
-            ratio = ours.requests_per_s / bare.requests_per_s
-            verdict = "meets" if ratio >= 0.5 else "misses"
-            print(f"\n{workers} worker(s): tablerx / bare = {ratio:.2f} ({verdict} the 0.5 target)")
-        if quiet and ours:
-            print(f"{workers} worker(s): with / without the durable audit write = "
-                  f"{ours.requests_per_s / quiet.requests_per_s:.2f}")
-        floor = by.get(("tablerx-trivial", workers))
-        if floor:
-            print(f"{workers} worker(s): the service's own floor (trivial model, audited): "
-                  f"{1e6 / floor.requests_per_s:.0f} us per request"
-                  + (f" of {1e6 / ours.requests_per_s:.0f} for the clinical model" if ours else ""))
-        for audited_run in (ours, floor):
-            if audited_run and audited_run.audited is not None:
-                answered = audited_run.requests - audited_run.non_2xx
-                state = "ok" if audited_run.audited >= answered else "MISSING RECORDS"
-                print(f"{workers} worker(s), {audited_run.variant}: {audited_run.audited} audit "
-                      f"records for {answered} answers wrk counted ({state})")
+        print()
+        for line in _ratios(by, workers):
+            print(f"{workers} worker(s): {line}")
+
+
+def _ratios(by: dict[tuple[str, int], Measure], workers: int) -> list[str]:
+    """The report's lines for one number of workers."""
+    bare, ours = by.get(("bare", workers)), by.get(("tablerx", workers))
+    quiet, free = by.get(("tablerx-no-audit", workers)), by.get(("engine-free", workers))
+    floor = by.get(("tablerx-trivial", workers))
+    lines = []
+    if bare and ours:
+        ratio = ours.requests_per_s / bare.requests_per_s
+        verdict = "meets" if ratio >= 0.5 else "misses"
+        lines.append(f"tablerx / bare = {ratio:.2f} ({verdict} the 0.5 target)")
+    if quiet and ours:
+        lines.append(f"with / without the durable audit write = "
+                     f"{ours.requests_per_s / quiet.requests_per_s:.2f}")
+    if free and bare:
+        lines.append(f"engine-free / bare = {free.requests_per_s / bare.requests_per_s:.2f} "
+                     f"(the ceiling with a zero-cost engine)")
+    if free and ours:
+        lines.append(f"tablerx / engine-free = {ours.requests_per_s / free.requests_per_s:.2f}")
+    if free:
+        lines.append(f"engine-free ran the engine {free.engine_calls} times in its timed run "
+                     f"(every other call was a replay)")
+    if floor:
+        lines.append(f"the service's own floor (trivial model, audited): "
+                     f"{1e6 / floor.requests_per_s:.0f} us per request"
+                     + (f" of {1e6 / ours.requests_per_s:.0f} for the clinical model"
+                        if ours else ""))
+    for run in (ours, free, floor):
+        if run and run.audited is not None:
+            answered = run.requests - run.non_2xx
+            state = "ok" if run.audited >= answered else "MISSING RECORDS"
+            lines.append(f"{run.variant}: {run.audited} audit records written in the timed "
+                         f"run for {answered} answers wrk counted ({state})")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,13 +552,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="gastric-her2-later-lines")
     parser.add_argument("--decisions", default=str(ROOT / "decisions"))
-    parser.add_argument("--input", help="JSON request body (default: spec.md's first example)")
+    parser.add_argument("--input", help="one fixed JSON request body (no population)")
+    parser.add_argument("--population", type=int, default=2000,
+                        help="request bodies drawn from the model's declarations")
+    parser.add_argument("--seed", type=int, default=1, help="the population's random seed")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--variants", nargs="+",
-                        default=["bare", "tablerx", "tablerx-no-audit", "tablerx-trivial"])
+    parser.add_argument("--variants", nargs="+", default=VARIANTS,
+                        choices=[*VARIANTS, "bare-starlette"])
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--serve-factory", nargs=3, metavar=("FACTORY", "PORT", "WORKERS"),
@@ -396,14 +574,19 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which(args.wrk):
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2
-    job = choose_job(args)
+    if args.population < 1:
+        parser.error("--population must be at least 1")
+    try:
+        job = choose_job(args)
+    except PopulationError as exc:
+        print(f"cannot draw the population: {exc}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="tablerx-bench-") as folder:
         tmp = Path(folder)
-        job["size"] = answer_size(job, tmp)
-        engine_us = engine_time_us(job)
+        check_served(job, tmp)
         results = [measure(variant, workers, args, job, tmp)
                    for workers in args.workers for variant in args.variants]  # fmt: skip
-    report(results, job, engine_us)
+    report(results, job)
     if args.json:
         Path(args.json).write_text(json.dumps([asdict(r) for r in results], indent=2))
     return 0
