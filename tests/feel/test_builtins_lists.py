@@ -39,6 +39,11 @@ def n(*values: int | str) -> list[D]:
         ("list contains", ([D(0), False, ""], None), False),
         ("list contains", ([D(1)], True), False),
         ("list contains", ([True], D(1)), False),
+        # ... and for number needles: only an equal number matches, whatever its scale.
+        ("list contains", ([True, None, "1", [D(1)], {"a": D(1)}], D(1)), False),
+        ("list contains", ([True, D("1.00")], D(1)), True),
+        ("list contains", ([False], D(0)), False),
+        ("list contains", ([D("-0")], D(0)), True),
         ("list contains", ([{"a": n(1)}], {"a": n("1.0")}), True),
         ("index of", ([{"a": "x"}, {"a": "y"}, {"a": "x"}], {"a": "x"}), n(1, 3)),
         ("index of", ([[D(1), True]], [D(1), D(1)]), []),

@@ -44,12 +44,19 @@ def _position(fn: str, position: Any, size: int) -> int:
 
 def _contains(values: list[Any], element: Any) -> bool:
     # The common needles first. Null equals only null; a string equals only an equal string,
-    # and Python's ``in`` agrees (no other FEEL value compares equal to a str). Numbers and
-    # booleans take the general path: in Python True == Decimal(1).
+    # and Python's ``in`` agrees (no other FEEL value compares equal to a str). A number
+    # equals only an equal number: Python's ``in`` would not do (True == Decimal(1)), so
+    # each item's type is checked. Other needles take the general path.
     if element is None:
         return any(value is None for value in values)
-    if type(element) is str:
+    kind = type(element)
+    if kind is str:
         return element in values
+    if kind is decimal.Decimal:
+        for value in values:  # noqa: SIM110  (a loop: any() over a generator is slower)
+            if type(value) is decimal.Decimal and value == element:
+                return True
+        return False
     equal = ops.equal
     return any(equal(value, element) is True for value in values)
 
