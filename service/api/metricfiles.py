@@ -14,6 +14,13 @@ so a reader never meets a half-written entry; values are updated in place (align
 8-byte stores). The owner holds an exclusive ``flock`` on its file for its whole life:
 a reader that can take the lock knows the owner has exited (the kernel drops the lock
 of a dead process, and the pid in the name may have been reused since).
+
+An exited worker's counts must still be counted (a counter never goes back), but its
+file need not stay: :func:`retire` folds the additive entries of exited workers' files
+into one ``retired`` file of the same layout and removes theirs, so a server whose
+workers are restarted again and again keeps a bounded number of files. Readers hold a
+shared lock on the directory's ``retired.lock`` while they read, and :func:`retire` an
+exclusive one, so no reader sees a count both in the retired file and in its worker's.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +48,9 @@ _INITIAL_SIZE = 64 * 1024
 _SUFFIX = ".metrics"
 RUN_PREFIX = "tablerx-metrics-"
 _RUN_LOCK = "server.lock"
+_RETIRED = "retired" + _SUFFIX  # exited workers' additive entries, summed (see retire)
+_RETIRE_LOCK = "retired.lock"
+RETIRED_PID = "retired"  # the WorkerFile.pid of the retired file
 _STALE_AFTER = 60.0  # seconds: a run directory younger than this may still be setting up
 
 
@@ -109,6 +119,12 @@ class ValueFile:
 
 def entries(data: bytes) -> Iterator[tuple[Any, tuple[float, ...]]]:
     """(decoded key, values) of every complete entry in a file's bytes."""
+    for raw, values in _raw_entries(data):
+        yield json.loads(raw.decode("utf-8")), values
+
+
+def _raw_entries(data: bytes) -> Iterator[tuple[bytes, tuple[float, ...]]]:
+    """(key as stored, values) of every complete entry in a file's bytes."""
     if len(data) < _HEADER.size:
         return
     used = min(_HEADER.unpack_from(data, 0)[0], len(data))
@@ -116,11 +132,21 @@ def entries(data: bytes) -> Iterator[tuple[Any, tuple[float, ...]]]:
     while at + _ENTRY.size <= used:
         key_length, count = _ENTRY.unpack_from(data, at)
         at += _ENTRY.size
-        key = json.loads(data[at:at + key_length].decode("utf-8"))
+        key = data[at:at + key_length]
         at += key_length + (-key_length % 8)
         values = struct.unpack_from(f"<{count}d", data, at)
         at += 8 * count
         yield key, values
+
+
+def _encode(found: dict[bytes, list[float]]) -> bytes:
+    """A file's bytes holding these entries (the layout ValueFile writes)."""
+    parts = [b""]
+    for key, values in found.items():
+        parts += (_ENTRY.pack(len(key), len(values)), key, bytes(-len(key) % 8),
+                  struct.pack(f"<{len(values)}d", *values))  # fmt: skip
+    body = b"".join(parts)
+    return _HEADER.pack(_HEADER.size + len(body)) + body
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +160,84 @@ class WorkerFile:
 
 def read_directory(directory: Path, skip: Path | None = None) -> list[WorkerFile]:
     """Every process file in ``directory`` but ``skip`` (this process's own), each with
-    whether its owner still runs; files that vanish meanwhile are left out."""
+    whether its owner still runs, and the retired file (see :func:`retire`) if there is
+    one; files that vanish meanwhile are left out."""
     found = []
-    for path in sorted(directory.glob(f"worker-*{_SUFFIX}")):
-        if path == skip:
-            continue
-        try:
-            with path.open("rb") as handle:
-                alive = _locked(handle.fileno())
-                data = handle.read()
-        except FileNotFoundError:
-            continue
-        found.append(WorkerFile(path.name.split("-")[1], alive, data))
+    with _retire_lock(directory, fcntl.LOCK_SH):
+        for path in sorted(directory.glob(f"worker-*{_SUFFIX}")):
+            if path == skip:
+                continue
+            try:
+                with path.open("rb") as handle:
+                    alive = _locked(handle.fileno())
+                    data = handle.read()
+            except FileNotFoundError:
+                continue
+            found.append(WorkerFile(path.name.split("-")[1], alive, data))
+        with contextlib.suppress(FileNotFoundError):
+            found.append(WorkerFile(RETIRED_PID, False, (directory / _RETIRED).read_bytes()))
     return found
+
+
+def retire(directory: Path, additive: Callable[[Any], bool]) -> int:
+    """Fold the files of exited workers into the directory's retired file and remove
+    them: the entries whose decoded key ``additive`` accepts (counters, histograms) are
+    summed there; the others (an exited worker's gauges) are dropped, as readers ignore
+    them anyway. How many files were folded; 0 at once when another process is reading
+    or folding (the next call will)."""
+    with _retire_lock(directory, fcntl.LOCK_EX | fcntl.LOCK_NB) as held:
+        if not held:
+            return 0
+        dead: list[tuple[Path, bytes]] = []
+        for path in sorted(directory.glob(f"worker-*{_SUFFIX}")):
+            try:
+                with path.open("rb") as handle:
+                    if not _locked(handle.fileno()):
+                        dead.append((path, handle.read()))
+            except FileNotFoundError:
+                continue
+        if not dead:
+            return 0
+        retired = directory / _RETIRED
+        totals: dict[bytes, list[float]] = {}
+        with contextlib.suppress(FileNotFoundError):
+            totals.update((k, list(v)) for k, v in _raw_entries(retired.read_bytes()))
+        for _, data in dead:
+            _add_into(totals, data, additive)
+        temporary = directory / f"retired-{secrets.token_hex(4)}.tmp"
+        temporary.write_bytes(_encode(totals))
+        os.replace(temporary, retired)  # readers see the old sums or the new, never half
+        for path, _ in dead:
+            path.unlink(missing_ok=True)
+        return len(dead)
+
+
+def _add_into(totals: dict[bytes, list[float]], data: bytes, additive: Callable[[Any], bool]
+              ) -> None:  # fmt: skip
+    for key, values in _raw_entries(data):
+        if not additive(json.loads(key.decode("utf-8"))):
+            continue
+        found = totals.get(key)
+        if found is None:
+            totals[key] = list(values)
+        elif len(found) == len(values):  # else another layout's entry: the first one stays
+            totals[key] = [a + b for a, b in zip(found, values, strict=True)]
+
+
+@contextlib.contextmanager
+def _retire_lock(directory: Path, mode: int) -> Iterator[bool]:
+    """Hold the directory's retire lock in ``mode``: shared for reading, exclusive for
+    folding. Yields False when a non-blocking request could not get it."""
+    fd = os.open(directory / _RETIRE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, mode)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _locked(fd: int) -> bool:

@@ -30,7 +30,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.metricfiles import PACK_VALUE, ValueFile, WorkerFile, entries, read_directory
+from service.api.metricfiles import (
+    PACK_VALUE,
+    ValueFile,
+    WorkerFile,
+    entries,
+    read_directory,
+    retire,
+)
 
 log = logging.getLogger("tablerx.api")
 
@@ -154,6 +161,7 @@ class Metrics:
             own = WorkerFile(str(os.getpid()), True, self._file.snapshot())
         files = [own]
         if self.directory is not None:
+            retire(self.directory, is_summed)  # exited workers' files into one
             files += read_directory(self.directory, skip=self._file.path)
         return exposition(files)
 
@@ -161,6 +169,11 @@ class Metrics:
         """Let go of the value file, as an exiting process does (nothing counts after)."""
         with self._lock:
             self._file.close()
+
+
+def is_summed(key: Any) -> bool:
+    """Whether an entry is summed over the workers (a counter's or histogram's)."""
+    return bool(key) and key[0] == "sum"
 
 
 def exposition(files: list[WorkerFile]) -> str:

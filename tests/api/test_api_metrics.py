@@ -2,12 +2,14 @@
 
 Unit level: processes sharing a metrics directory (several ``Metrics`` in this process, and
 a child process killed with SIGKILL) have their counters and histograms summed, a worker
-that exited keeps its counts in the totals, and only live workers report gauges. End to
+that exited keeps its counts in the totals (its file folded into one retired file), and
+only live workers report gauges. End to
 end: a real ``tablerx serve --workers 2`` answers every scrape with the total of both.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
@@ -19,8 +21,8 @@ import httpx
 import pytest
 from api_harness import MODELS, REPO, VALID, Server, wait_until
 
-from service.api.metricfiles import RunDirectory, ValueFile, read_directory, sweep
-from service.api.metrics import Metrics, exposition
+from service.api.metricfiles import RunDirectory, ValueFile, read_directory, retire, sweep
+from service.api.metrics import Metrics, exposition, is_summed
 from service.api.state import Settings
 
 EVALUATE = "/decisions/{model}/evaluate"
@@ -112,6 +114,48 @@ def test_an_exited_worker_keeps_its_counts_and_drops_its_gauges(workers: list[Me
     assert gauge_values(after, "tablerx_test_gauge") == [7]
 
 
+def _worker_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.glob("worker-*.metrics"))
+
+
+def test_exited_workers_files_are_folded_into_one_and_their_counts_kept(tmp_path: Path) -> None:
+    live = Metrics(tmp_path)
+    live.evaluation("m", "1", "ok", 1)
+    for round_ in range(3):  # workers restarted again and again
+        leaving = Metrics(tmp_path)
+        leaving.gauges.append(lambda: [("tablerx_test_gauge", "gauge", "A test gauge.", 9)])
+        leaving.refresh()
+        leaving.evaluation("m", "1", "ok", 10)
+        leaving.request("POST", EVALUATE, 200, 0.002)
+        leaving.close()
+        text = live.render()
+        assert len(_worker_files(tmp_path)) == 1  # the live worker's own
+        assert sample(text, "tablerx_evaluations_total", 'model="m",version="1",outcome="ok"'
+                      ) == 1 + 10 * (round_ + 1)
+        assert sample(text, "tablerx_http_request_duration_seconds_count",
+                      f'method="POST",route="{EVALUATE}"') == round_ + 1
+        assert "tablerx_test_gauge" not in text
+        assert live.render() == text  # folding again changes nothing
+    assert [f.pid for f in read_directory(tmp_path) if not f.alive] == ["retired"]
+
+
+def test_no_fold_while_someone_reads(tmp_path: Path) -> None:
+    leaving = Metrics(tmp_path)
+    leaving.evaluation("m", "1", "ok", 4)
+    leaving.close()
+    fd = os.open(tmp_path / "retired.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # what a reader in another process holds
+        assert retire(tmp_path, is_summed) == 0
+        assert len(_worker_files(tmp_path)) == 1
+    finally:
+        os.close(fd)
+    assert retire(tmp_path, is_summed) == 1
+    assert _worker_files(tmp_path) == []
+    text = exposition(read_directory(tmp_path))
+    assert sample(text, "tablerx_evaluations_total", 'model="m",version="1",outcome="ok"') == 4
+
+
 KILLED_CHILD = """
 import os, signal, sys
 from pathlib import Path
@@ -134,7 +178,8 @@ def test_a_killed_process_counts_are_kept(tmp_path: Path) -> None:
     assert child.returncode == -signal.SIGKILL
     files = read_directory(tmp_path, skip=None)
     assert sorted(f.alive for f in files) == [False, True]
-    text = survivor.render()
+    text = survivor.render()  # folds the killed process's file into the retired one
+    assert [f.pid for f in read_directory(tmp_path) if not f.alive] == ["retired"]
     assert sample(text, "tablerx_evaluations_total", 'model="m",version="1",outcome="ok"') == 42
     assert sample(text, "tablerx_http_request_duration_seconds_count",
                   f'method="POST",route="{EVALUATE}"') == 40
