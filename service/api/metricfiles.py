@@ -65,11 +65,16 @@ class ValueFile:
         else:
             directory.mkdir(parents=True, exist_ok=True)
             # a random part: a later process may get the pid of one that died
-            self.path = directory / f"worker-{os.getpid()}-{secrets.token_hex(4)}{_SUFFIX}"
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            name = f"worker-{os.getpid()}-{secrets.token_hex(4)}"
+            starting = directory / f"{name}.starting"
+            self._fd = os.open(starting, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             fcntl.flock(self._fd, fcntl.LOCK_EX)  # held until the process exits: "alive"
             os.ftruncate(self._fd, _INITIAL_SIZE)
             self.mm = mmap.mmap(self._fd, _INITIAL_SIZE)
+            # Named as a worker's file only once locked: an unlocked worker file is an
+            # exited worker's, which retire() would fold away.
+            self.path = directory / f"{name}{_SUFFIX}"
+            os.rename(starting, self.path)
         self.used = _HEADER.size
         _HEADER.pack_into(self.mm, 0, self.used)
 
