@@ -65,7 +65,7 @@ def _contains(values: list[Any], element: Any) -> bool:
 def list_contains(env: Any, lst: Any, element: Any) -> bool:
     """list contains(list, element): whether an item equals ``element`` (null finds null)."""
     values = list_arg("list contains", "list", lst)
-    env.evaluation.spend(len(values))  # in a loop over a long list: quadratic
+    charge(env, values)  # in a loop over a long list: quadratic
     return _contains(values, element)
 
 
@@ -154,7 +154,7 @@ def reverse(env: Any, lst: Any) -> list[Any]:
 def index_of(env: Any, lst: Any, match: Any) -> list[Any]:
     """index of(list, match): the 1-based positions of the items equal to ``match``."""
     values = list_arg("index of", "list", lst)
-    env.evaluation.spend(len(values))  # in a loop over a long list: quadratic
+    charge(env, values)  # in a loop over a long list: quadratic
     return [count(i + 1) for i, value in enumerate(values) if ops.equal(value, match) is True]
 
 
@@ -163,7 +163,7 @@ def index_of_first(env: Any, lst: Any, match: Any) -> list[Any]:
     match)[1]`` reads (generated code calls it for that shape). The same checks and steps;
     the items after the first equal one are not compared (equality has no side effects)."""
     values = list_arg("index of", "list", lst)
-    env.evaluation.spend(len(values))
+    charge(env, values)
     if type(match) is dict:  # ``index of(rows, row)``: ops.equal's context case, inline
         contexts_equal, equal = ops.contexts_equal, ops.equal
         for i, value in enumerate(values):
