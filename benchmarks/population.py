@@ -218,7 +218,8 @@ def draw_population(prepared: Any, model: str, size: int, seed: int,
         if drawn >= limit:
             raise PopulationError(
                 f"{model}: only {len(bodies)} of {drawn} bodies drawn from its declarations "
-                f"were answered 200 (wanted {size}; answers by status: {statuses})")
+                f"were answered 200 (wanted {size}; answers by status: {statuses})"
+            )
         drawn += 1
         body = json.dumps(draw_object(fields, rng)).encode()
         outcome = answer(prepared, model, body)
@@ -245,9 +246,11 @@ def lua_string(data: bytes) -> str:
     """``data`` as a single-quoted Lua string literal: printable ASCII as it is, anything
     else (quotes, backslashes, newlines, UTF-8 bytes) as a three-digit decimal escape, so
     every byte comes back exactly (LuaJIT and Lua 5.1+ read ``\\ddd``)."""
-    return "'" + "".join(
-        chr(b) if 32 <= b < 127 and b not in (39, 92) else f"\\{b:03d}" for b in data
-    ) + "'"
+    return (
+        "'"
+        + "".join(chr(b) if 32 <= b < 127 and b not in (39, 92) else f"\\{b:03d}" for b in data)
+        + "'"
+    )
 
 
 LUA_CODE = """\
@@ -280,5 +283,7 @@ def lua_script(bodies: Sequence[bytes], threads: int) -> str:
     if not bodies:
         raise ValueError("no bodies to post")
     listed = ",\n".join(lua_string(body) for body in bodies)
-    return (f"-- {len(bodies)} request bodies, written by benchmarks/service_throughput.py\n"
-            f"bodies = {{\n{listed},\n}}\n\n" + LUA_CODE.format(threads=max(1, threads)))
+    return (
+        f"-- {len(bodies)} request bodies, written by benchmarks/service_throughput.py\n"
+        f"bodies = {{\n{listed},\n}}\n\n" + LUA_CODE.format(threads=max(1, threads))
+    )

@@ -163,9 +163,7 @@ def exact_key(inputs: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
                         for name, value in inputs.items()))  # fmt: skip
 
 
-def replaying(
-    evaluate: Callable[..., Any], calls: Path | None = None
-) -> Callable[..., Any]:
+def replaying(evaluate: Callable[..., Any], calls: Path | None = None) -> Callable[..., Any]:
     """``Model.evaluate`` that evaluates each (model, decisions asked, zone, exact input
     values) once and answers later calls with a fresh Result made from that first one
     (values, warnings, errors and the raw log the answer is explained from). Each real
@@ -246,8 +244,14 @@ def free_port() -> int:
 def start(command: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     """Start a server in its own process group and wait until it accepts connections."""
     with log.open("ab") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -349,8 +353,18 @@ def _command(variant: str, port: int, workers: int) -> list[str]:
     if variant in FACTORIES:
         return [sys.executable, str(Path(__file__).resolve()), "--serve-factory",
                 FACTORIES[variant], str(port), str(workers)]  # fmt: skip
-    return [sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())",
-            "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from service.cli import main; sys.exit(main())",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
 
 
 def measure(variant: str, workers: int, args: argparse.Namespace, job: Job,
@@ -436,8 +450,13 @@ def check_served(job: Job, tmp: Path, count: int = 3) -> None:
     from service.api.state import Settings
 
     async def sizes() -> list[int]:
-        app = create_app(Settings(decisions_dir=job.decisions, drafts=True,
-                                  database_url=f"sqlite:///{tmp / 'check.sqlite'}"))
+        app = create_app(
+            Settings(
+                decisions_dir=job.decisions,
+                drafts=True,
+                database_url=f"sqlite:///{tmp / 'check.sqlite'}",
+            )
+        )
         found = []
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -453,8 +472,10 @@ def check_served(job: Job, tmp: Path, count: int = 3) -> None:
     served = asyncio.run(sizes())
     expected = job.population.sizes[: len(served)]
     if served != expected:
-        print(f"note: the app's answers are {served} bytes, the pipeline's {expected}",
-              file=sys.stderr)
+        print(
+            f"note: the app's answers are {served} bytes, the pipeline's {expected}",
+            file=sys.stderr,
+        )
 
 
 def trivial_job(tmp: Path) -> Job:
@@ -469,8 +490,11 @@ def choose_job(args: argparse.Namespace) -> Job:
     """Model, decisions folder and request bodies to measure."""
     decisions, model = Path(args.decisions), args.model
     if not (decisions / model).is_dir():
-        print(f"note: {model} is not published in {decisions}; measuring the test model "
-              f"{FALLBACK[1]} instead", file=sys.stderr)
+        print(
+            f"note: {model} is not published in {decisions}; measuring the test model "
+            f"{FALLBACK[1]} instead",
+            file=sys.stderr,
+        )
         decisions, model = FALLBACK
     prepared = load_prepared(decisions, model)
     if args.input:
@@ -488,23 +512,31 @@ def describe(population: Population) -> str:
     """One line on where the bodies come from."""
     if population.seed is None:
         return "one fixed request body (--input)"
-    return (f"population: drew {population.drawn} candidate bodies, kept "
-            f"{len(population.bodies)} answered 200 ({population.distinct} distinct; "
-            f"seed {population.seed})")
+    return (
+        f"population: drew {population.drawn} candidate bodies, kept "
+        f"{len(population.bodies)} answered 200 ({population.distinct} distinct; "
+        f"seed {population.seed})"
+    )
 
 
 def report(results: list[Measure], job: Job) -> None:
     """Print the results as a table, with the ratios the target is set in."""
     engine = job.engine_us
-    print(f"\nmodel {job.model}; {describe(job.population)}; mean answer {job.size} bytes "
-          f"(the bare payload)")
-    print(f"engine evaluation (in-process): {statistics.fmean(engine):.0f} us per request, "
-          f"mean over the population; {statistics.median(engine):.0f} us for the median body\n")
+    print(
+        f"\nmodel {job.model}; {describe(job.population)}; mean answer {job.size} bytes "
+        f"(the bare payload)"
+    )
+    print(
+        f"engine evaluation (in-process): {statistics.fmean(engine):.0f} us per request, "
+        f"mean over the population; {statistics.median(engine):.0f} us for the median body\n"
+    )
     print("| variant | workers | requests/s | p50 ms | p99 ms | non-2xx | audit records |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r.variant} | {r.workers} | {r.requests_per_s:.0f} | {r.p50_ms:.2f} | "
-              f"{r.p99_ms:.2f} | {r.non_2xx} | {'' if r.audited is None else r.audited} |")
+        print(
+            f"| {r.variant} | {r.workers} | {r.requests_per_s:.0f} | {r.p50_ms:.2f} | "
+            f"{r.p99_ms:.2f} | {r.non_2xx} | {'' if r.audited is None else r.audited} |"
+        )
     by = {(r.variant, r.workers): r for r in results}
     for workers in sorted({r.workers for r in results}):
         print()
@@ -523,27 +555,36 @@ def _ratios(by: dict[tuple[str, int], Measure], workers: int) -> list[str]:
         verdict = "meets" if ratio >= 0.5 else "misses"
         lines.append(f"tablerx / bare = {ratio:.2f} ({verdict} the 0.5 target)")
     if quiet and ours:
-        lines.append(f"with / without the durable audit write = "
-                     f"{ours.requests_per_s / quiet.requests_per_s:.2f}")
+        lines.append(
+            f"with / without the durable audit write = "
+            f"{ours.requests_per_s / quiet.requests_per_s:.2f}"
+        )
     if free and bare:
-        lines.append(f"engine-free / bare = {free.requests_per_s / bare.requests_per_s:.2f} "
-                     f"(the ceiling with a zero-cost engine)")
+        lines.append(
+            f"engine-free / bare = {free.requests_per_s / bare.requests_per_s:.2f} "
+            f"(the ceiling with a zero-cost engine)"
+        )
     if free and ours:
         lines.append(f"tablerx / engine-free = {ours.requests_per_s / free.requests_per_s:.2f}")
     if free:
-        lines.append(f"engine-free ran the engine {free.engine_calls} times in its timed run "
-                     f"(every other call was a replay)")
+        lines.append(
+            f"engine-free ran the engine {free.engine_calls} times in its timed run "
+            f"(every other call was a replay)"
+        )
     if floor:
-        lines.append(f"the service's own floor (trivial model, audited): "
-                     f"{1e6 / floor.requests_per_s:.0f} us per request"
-                     + (f" of {1e6 / ours.requests_per_s:.0f} for the clinical model"
-                        if ours else ""))
+        lines.append(
+            f"the service's own floor (trivial model, audited): "
+            f"{1e6 / floor.requests_per_s:.0f} us per request"
+            + (f" of {1e6 / ours.requests_per_s:.0f} for the clinical model" if ours else "")
+        )
     for run in (ours, free, floor):
         if run and run.audited is not None:
             answered = run.requests - run.non_2xx
             state = "ok" if run.audited >= answered else "MISSING RECORDS"
-            lines.append(f"{run.variant}: {run.audited} audit records written in the timed "
-                         f"run for {answered} answers wrk counted ({state})")
+            lines.append(
+                f"{run.variant}: {run.audited} audit records written in the timed "
+                f"run for {answered} answers wrk counted ({state})"
+            )
     return lines
 
 
@@ -553,19 +594,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="gastric-her2-later-lines")
     parser.add_argument("--decisions", default=str(ROOT / "decisions"))
     parser.add_argument("--input", help="one fixed JSON request body (no population)")
-    parser.add_argument("--population", type=int, default=2000,
-                        help="request bodies drawn from the model's declarations")
+    parser.add_argument(
+        "--population",
+        type=int,
+        default=2000,
+        help="request bodies drawn from the model's declarations",
+    )
     parser.add_argument("--seed", type=int, default=1, help="the population's random seed")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--variants", nargs="+", default=VARIANTS,
-                        choices=[*VARIANTS, "bare-starlette"])
+    parser.add_argument(
+        "--variants", nargs="+", default=VARIANTS, choices=[*VARIANTS, "bare-starlette"]
+    )
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     parser.add_argument("--json", help="also write the results to this file")
-    parser.add_argument("--serve-factory", nargs=3, metavar=("FACTORY", "PORT", "WORKERS"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve-factory", nargs=3, metavar=("FACTORY", "PORT", "WORKERS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.serve_factory:
         factory, port, workers = args.serve_factory

@@ -86,8 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install_handlers(app)
     # The evaluation routes come first: they are the ones matched on almost every request.
     app.router.routes[:0] = decisions.EVALUATION_ROUTES
-    for router in (decisions.router, diffs.router, evaluations.router, health.router,
-                   metrics.router):
+    for router in (
+        decisions.router,
+        diffs.router,
+        evaluations.router,
+        health.router,
+        metrics.router,
+    ):
         app.include_router(router)
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
     app.open_fast_lane()  # does for evaluate requests what the metrics middleware does

@@ -36,14 +36,18 @@ router = APIRouter(tags=["decisions"])
 ModelId = Annotated[str, Path(description="The model id, e.g. gastric-her2-later-lines")]
 VersionQuery = Annotated[
     str | None,
-    Query(description="A published version; when omitted, the default version (the newest "
-                      "approved one) or, for a model without one, the newest"),
+    Query(
+        description="A published version; when omitted, the default version (the newest "
+        "approved one) or, for a model without one, the newest"
+    ),
 ]
 JSON = "application/json"
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": schemas.ErrorBody, "description": "Unknown model or version"},
-    409: {"model": schemas.ErrorBody,
-          "description": "No version named, and the model has no approved version"},
+    409: {
+        "model": schemas.ErrorBody,
+        "description": "No version named, and the model has no approved version",
+    },
     422: {"model": schemas.ErrorBody, "description": "Problems with the request, all listed"},
     500: {"model": schemas.ErrorBody, "description": "A table defect met at run time"},
     503: {"model": schemas.ErrorBody, "description": "The audit log is unavailable"},
@@ -128,27 +132,36 @@ def describe_model(model: ModelId, service: ServiceDep, version: VersionQuery = 
     entry = service.catalogue.entry(model)
     definitions = found.definitions
     default = entry.default()
-    return _json({
-        "id": found.model_id,
-        "title": found.title,
-        "version": found.version,
-        "hash": found.sha256,
-        "status": found.status,
-        "default_version": default.version if default else None,
-        "namespace": definitions.namespace,
-        "description": definitions.description,
-        "metadata": found.metadata,
-        "inputs": [_declaration(spec) for spec in prepared.fields],
-        "decisions": [
-            {"name": d.name, "id": d.id, "kind": d.kind, "hit_policy": d.hit_policy,
-             "role": d.role, "top_level": d.name in prepared.top_level, "source": d.source,
-             "description": d.description}
-            for d in prepared.decisions
-        ],
-        "outputs": prepared.top_level,
-        "request_schema": prepared.request_schema(),
-        "versions": [_version_summary(v) for v in entry.versions],
-    })
+    return _json(
+        {
+            "id": found.model_id,
+            "title": found.title,
+            "version": found.version,
+            "hash": found.sha256,
+            "status": found.status,
+            "default_version": default.version if default else None,
+            "namespace": definitions.namespace,
+            "description": definitions.description,
+            "metadata": found.metadata,
+            "inputs": [_declaration(spec) for spec in prepared.fields],
+            "decisions": [
+                {
+                    "name": d.name,
+                    "id": d.id,
+                    "kind": d.kind,
+                    "hit_policy": d.hit_policy,
+                    "role": d.role,
+                    "top_level": d.name in prepared.top_level,
+                    "source": d.source,
+                    "description": d.description,
+                }
+                for d in prepared.decisions
+            ],
+            "outputs": prepared.top_level,
+            "request_schema": prepared.request_schema(),
+            "versions": [_version_summary(v) for v in entry.versions],
+        }
+    )
 
 
 @router.get(
@@ -264,8 +277,9 @@ def _target(request: Request) -> tuple[Service, str, str | None, Call]:
 async def evaluate_one(request: Request) -> Response:
     """Evaluate a model on one set of inputs: outputs, the rules behind them, warnings."""
     service, model, version, call = _target(request)
-    raw = await read_body(request.receive, request.headers.get("content-length"),
-                          service.settings.max_body_bytes)
+    raw = await read_body(
+        request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
+    )
     return _response(await answer_one(service, model, version, call, raw))
 
 
@@ -287,7 +301,10 @@ def _run_batch(
     batch_id = str(uuid.uuid4())
     return [
         evaluate(
-            service.resolve, model, version, item,
+            service.resolve,
+            model,
+            version,
+            item,
             Call(call.request_id, call.caller, batch_id, index),
             jsonmap.dumps(item).decode(),
         )
@@ -298,8 +315,9 @@ def _run_batch(
 async def evaluate_batch(request: Request) -> Response:
     """Evaluate many input sets (a cohort review): results in order, each with its status."""
     service, model, version, call = _target(request)
-    raw = await read_body(request.receive, request.headers.get("content-length"),
-                          service.settings.max_body_bytes)
+    raw = await read_body(
+        request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
+    )
     body, text = _parse(raw)
     items = _batch_inputs(body, service.settings.max_batch)
     try:
@@ -318,8 +336,9 @@ async def evaluate_batch(request: Request) -> Response:
     )
     batch_id = outcomes[0].record.batch_id if outcomes else str(uuid.uuid4())
     head = jsonmap.dumps({"batch_id": batch_id, "model": ref})[:-1]
-    return _response(await _store(service, call, outcomes, 200,
-                                  head + b',"results":[' + results + b"]}"))
+    return _response(
+        await _store(service, call, outcomes, 200, head + b',"results":[' + results + b"]}")
+    )
 
 
 # The evaluation endpoints are plain Starlette routes: they read and validate their own

@@ -61,8 +61,10 @@ def _versions(service: Service, model: str, names: tuple[str, str]) -> list[Mode
 def _limit(service: Service, max_cases: int | None) -> int:
     ceiling = service.settings.diff_max_cases
     if max_cases is not None and max_cases > ceiling:
-        message = f"at most {ceiling} input sets per diff over HTTP (TABLERX_DIFF_MAX_CASES); " \
-                  "`tablerx diff --max-cases N` has no such limit"
+        message = (
+            f"at most {ceiling} input sets per diff over HTTP (TABLERX_DIFF_MAX_CASES); "
+            "`tablerx diff --max-cases N` has no such limit"
+        )
         raise ApiError(422, [errors.invalid_parameter("max_cases", message)])
     return max_cases or ceiling
 
@@ -78,16 +80,25 @@ def _wants_markdown(request: Request, fmt: str | None) -> bool:
     "/decisions/{model}/diff",
     response_class=Response,
     responses={
-        200: {"description": "The diff report",
-              "content": {"application/json": {"schema": schemas.DiffReport.model_json_schema()},
-                          MARKDOWN: {"schema": {"type": "string"}}}},
+        200: {
+            "description": "The diff report",
+            "content": {
+                "application/json": {"schema": schemas.DiffReport.model_json_schema()},
+                MARKDOWN: {"schema": {"type": "string"}},
+            },
+        },
         404: {"model": schemas.ErrorBody, "description": "Unknown model or version"},
         422: {"model": schemas.ErrorBody, "description": "Bad parameters, or from = to"},
     },
 )
 async def diff_versions(
-    model: ModelId, request: Request, service: ServiceDep, from_: FromQuery, to: ToQuery,
-    format: FormatQuery = None, rows: RowsQuery = diff_markdown.DEFAULT_ROWS,
+    model: ModelId,
+    request: Request,
+    service: ServiceDep,
+    from_: FromQuery,
+    to: ToQuery,
+    format: FormatQuery = None,
+    rows: RowsQuery = diff_markdown.DEFAULT_ROWS,
     max_cases: MaxCasesQuery = None,
 ) -> Response:
     """What changed between two versions (rules, cell by cell) and which input sets it affects."""
@@ -99,8 +110,9 @@ async def diff_versions(
     settings = service.settings
 
     def compute() -> diff_report.VersionDiff:
-        return diff_report.diff_loaded(settings.decisions_dir, old, new, limit,
-                                       statuses=(old.status, new.status))
+        return diff_report.diff_loaded(
+            settings.decisions_dir, old, new, limit, statuses=(old.status, new.status)
+        )
 
     diff = await service.diffs.get((old.sha256, new.sha256, limit), compute)
     if _wants_markdown(request, format):

@@ -101,14 +101,19 @@ def invalid_parameter(name: str, message: str) -> Problem:
 
 def model_not_found(model: str) -> Problem:
     """No model with this id is published."""
-    return Problem("MODEL_NOT_FOUND", f"no model {model!r}; GET /decisions lists them", None,
-                   {"model": model})
+    return Problem(
+        "MODEL_NOT_FOUND", f"no model {model!r}; GET /decisions lists them", None, {"model": model}
+    )
 
 
 def version_not_found(model: str, version: str) -> Problem:
     """The model exists but not in this version."""
-    return Problem("VERSION_NOT_FOUND", f"model {model!r} has no version {version!r}", None,
-                   {"model": model, "version": version})
+    return Problem(
+        "VERSION_NOT_FOUND",
+        f"model {model!r} has no version {version!r}",
+        None,
+        {"model": model, "version": version},
+    )
 
 
 def no_approved_version(model: str, versions: Sequence[tuple[str, str]]) -> Problem:
@@ -127,14 +132,21 @@ def no_approved_version(model: str, versions: Sequence[tuple[str, str]]) -> Prob
 
 def evaluation_not_found(evaluation_id: str) -> Problem:
     """No audit record with this id."""
-    return Problem("EVALUATION_NOT_FOUND", f"no evaluation {evaluation_id!r}", None,
-                   {"evaluation_id": evaluation_id})
+    return Problem(
+        "EVALUATION_NOT_FOUND",
+        f"no evaluation {evaluation_id!r}",
+        None,
+        {"evaluation_id": evaluation_id},
+    )
 
 
 # --- notices: a warning on every answer from a version that is not approved ---------------
 
-VERSION_WARNINGS = {"draft": "DRAFT_VERSION", "in review": "IN_REVIEW_VERSION",
-                    "retired": "RETIRED_VERSION"}
+VERSION_WARNINGS = {
+    "draft": "DRAFT_VERSION",
+    "in review": "IN_REVIEW_VERSION",
+    "retired": "RETIRED_VERSION",
+}
 
 
 def version_warning(model: str, version: str, status: str) -> dict[str, Any] | None:
@@ -147,8 +159,10 @@ def version_warning(model: str, version: str, status: str) -> dict[str, Any] | N
         "in review": "in review, not yet approved",
         "retired": "retired: taken out of service",
     }[status]
-    message = (f"answered by {model} {version}, which is {why}; "
-               "not the approved logic, not for clinical decisions")
+    message = (
+        f"answered by {model} {version}, which is {why}; "
+        "not the approved logic, not for clinical decisions"
+    )
     return {"code": code, "message": message, "source": None, "span": None}
 
 
@@ -203,8 +217,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         problem = Problem("METHOD_NOT_ALLOWED", f"{request.method} is not allowed here")
     elif exc.status_code == 404:
-        problem = Problem("NOT_FOUND", f"no resource at {request.url.path}", None,
-                          {"path": request.url.path})
+        problem = Problem(
+            "NOT_FOUND", f"no resource at {request.url.path}", None, {"path": request.url.path}
+        )
     else:
         problem = Problem(f"HTTP_{exc.status_code}", str(exc.detail))
     return error_response(exc.status_code, [problem], headers=exc.headers)

@@ -115,8 +115,12 @@ def matched_rules(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def warnings_of(warnings: Sequence[Any]) -> list[dict[str, Any]]:
     """FEEL warnings (null results with a reason) as JSON objects."""
     return [
-        {"code": w.code, "message": w.message, "source": w.source or None,
-         "span": list(w.span) if w.span else None}
+        {
+            "code": w.code,
+            "message": w.message,
+            "source": w.source or None,
+            "span": list(w.span) if w.span else None,
+        }
         for w in warnings
     ]
 
@@ -151,10 +155,15 @@ class _Record:
         self.started = time.perf_counter()
         self.id = new_evaluation_id()
         self.fields: dict[str, Any] = {
-            "model_id": model_id, "model_version": version, "model_hash": None,
+            "model_id": model_id,
+            "model_version": version,
+            "model_hash": None,
             "model_status": None,
-            "inputs": inputs, "request_id": call.request_id, "caller": call.caller,
-            "batch_id": call.batch_id, "batch_index": call.batch_index,
+            "inputs": inputs,
+            "request_id": call.request_id,
+            "caller": call.caller,
+            "batch_id": call.batch_id,
+            "batch_index": call.batch_index,
         }
 
     def finish(self, status: str, http_status: int, **columns: Any) -> AuditRecord:
@@ -165,21 +174,31 @@ class _Record:
             for k, v in columns.items()
         }
         return AuditRecord(
-            id=self.id, created_at=utc_now(), status=status, http_status=http_status,
-            duration_ms=round(duration, 3), **self.fields, **dumped,
+            id=self.id,
+            created_at=utc_now(),
+            status=status,
+            http_status=http_status,
+            duration_ms=round(duration, 3),
+            **self.fields,
+            **dumped,
         )
 
 
 def _failure(
-    rec: _Record, status: str, http: int, problems: list[Problem],
-    audited: list[dict[str, Any]] | None = None, **extra: Any,
+    rec: _Record,
+    status: str,
+    http: int,
+    problems: list[Problem],
+    audited: list[dict[str, Any]] | None = None,
+    **extra: Any,
 ) -> Outcome:
     """An error outcome; the record's matched rules come from the body's explanation, or
     from ``audited`` (tables evaluated that the body does not show: a refusal's guards)."""
     extra = {"evaluation_id": rec.id, **extra}
     shown = extra.get("explanation")
     record = rec.finish(
-        status, http,
+        status,
+        http,
         errors=[p.as_json() for p in problems],
         warnings=extra.get("warnings"),
         matched_rules=matched_rules(shown if shown is not None else audited or []) or None,
@@ -208,17 +227,24 @@ def evaluate(
         problem = errors.no_approved_version(model_id, exc.entry.statuses)
         return _failure(rec, "not_found", 409, [problem])
     ref = prepared.ref
-    rec.fields.update(model_version=ref["version"], model_hash=ref["hash"],
-                      model_status=ref["status"])
+    rec.fields.update(
+        model_version=ref["version"], model_hash=ref["hash"], model_status=ref["status"]
+    )
     if isinstance(body, jsonmap.BodyError):
         problem = body_problem(body.code, body.message)
-        return _failure(rec, "rejected", errors.CODES.get(body.code, 422), [problem],
-                        **_marked(prepared))
+        return _failure(
+            rec, "rejected", errors.CODES.get(body.code, 422), [problem], **_marked(prepared)
+        )
     try:
         return _run(prepared, body, rec)
     except EvaluationTimeout:  # not an Exception: nothing below may turn it into null
-        log.warning("evaluation %s of %s %s stopped after its budget of %s s",
-                    rec.id, ref["id"], ref["version"], prepared.timeout)
+        log.warning(
+            "evaluation %s of %s %s stopped after its budget of %s s",
+            rec.id,
+            ref["id"],
+            ref["version"],
+            prepared.timeout,
+        )
         problem = errors.evaluation_timeout(prepared.timeout)
         return _failure(rec, "timeout", 503, [problem], **_marked(prepared))
     except Exception:
@@ -259,27 +285,32 @@ def _run(prepared: Prepared, body: Any, rec: _Record) -> Outcome:
     model = prepared.version.compiled
     # Guards first: a request they (or the validation) refuse is not evaluated further.
     zone, budget = prepared.zone, _Budget(prepared.timeout)
-    guarded = model.evaluate(validated.values, decisions=admission.guards, zone=zone,
-                             timeout=budget.left()) if admission.guards else None
+    guarded = (
+        model.evaluate(
+            validated.values, decisions=admission.guards, zone=zone, timeout=budget.left()
+        )
+        if admission.guards
+        else None
+    )
     guard_log = render.log_of(guarded)  # before anything reads guarded.tables
     if guarded is not None and guarded.errors:
         return _defect(prepared, rec, [guarded])
     guard_tables = guarded.tables if guarded is not None else []
     problems = admission.refusals(validated, guard_tables)
     if problems:  # audited with the guard tables' results
-        return _failure(rec, "rejected", 422, problems, explain(guard_tables, prepared),
-                        **_marked(prepared))
-    result = model.evaluate(validated.values, decisions=admission.top_level, zone=zone,
-                            timeout=budget.left())
+        return _failure(
+            rec, "rejected", 422, problems, explain(guard_tables, prepared), **_marked(prepared)
+        )
+    result = model.evaluate(
+        validated.values, decisions=admission.top_level, zone=zone, timeout=budget.left()
+    )
     if result.errors:
         return _defect(prepared, rec, [guarded, result] if guarded is not None else [result])
     logs = [guard_log, render.log_of(result)] if guarded is not None else [render.log_of(result)]
     return _answer(prepared, rec, [guarded, result] if guarded is not None else [result], logs)
 
 
-def _answer(
-    prepared: Prepared, rec: _Record, results: list[Any], logs: list[Any]
-) -> Outcome:
+def _answer(prepared: Prepared, rec: _Record, results: list[Any], logs: list[Any]) -> Outcome:
     """The 200 answer, assembled as JSON bytes; the audit record gets the same bytes."""
     fragments = prepared.fragments
     outputs = jsonmap.dumps_feel({name: results[-1].values[name] for name in prepared.top_level})
@@ -290,8 +321,13 @@ def _answer(
         b'","outputs":', outputs, b',"explanation":', explanation,
         b',"warnings":', warnings, b"}",
     ))  # fmt: skip
-    record = rec.finish("ok", 200, outputs=outputs, matched_rules=matched,
-                        warnings=warnings if warnings != b"[]" else None)
+    record = rec.finish(
+        "ok",
+        200,
+        outputs=outputs,
+        matched_rules=matched,
+        warnings=warnings if warnings != b"[]" else None,
+    )
     return Outcome(200, record, content=content)
 
 
@@ -304,8 +340,11 @@ def _explanation(prepared: Prepared, results: list[Any], logs: list[Any]) -> tup
             return fragments.explain(logs)
         except Exception:  # the engine changed under us: answer correctly, if slowly
             fragments.usable = False
-            log.exception("the fast explanation of %s %s failed; explaining the plain way "
-                          "from now on", prepared.ref["id"], prepared.ref["version"])
+            log.exception(
+                "the fast explanation of %s %s failed; explaining the plain way from now on",
+                prepared.ref["id"],
+                prepared.ref["version"],
+            )
     tree = [entry for r in results for entry in explain(r.tables, prepared)]
     return jsonmap.dumps(tree), jsonmap.dumps(matched_rules(tree))
 
@@ -314,15 +353,27 @@ def _defect(prepared: Prepared, rec: _Record, results: Sequence[Any]) -> Outcome
     """A 500 naming the defective tables and their rules, with everything evaluated."""
     problems = [
         errors.table_defect(
-            error.code, error.message,
-            {"decision": error.decision, "rules": [
-                {"rule_id": rule_id, "source": prepared.rule_sources.get(rule_id, {})}
-                for rule_id in error.rule_ids
-            ]},
+            error.code,
+            error.message,
+            {
+                "decision": error.decision,
+                "rules": [
+                    {"rule_id": rule_id, "source": prepared.rule_sources.get(rule_id, {})}
+                    for rule_id in error.rule_ids
+                ],
+            },
         )
-        for result in results for error in result.errors
+        for result in results
+        for error in result.errors
     ]
     explanation = [entry for r in results for entry in explain(r.tables, prepared)]
     warnings = [w for r in results for w in warnings_of(r.warnings)]
-    return _failure(rec, "defect", 500, problems, model=prepared.ref, explanation=explanation,
-                    warnings=_with_notice(prepared, warnings))
+    return _failure(
+        rec,
+        "defect",
+        500,
+        problems,
+        model=prepared.ref,
+        explanation=explanation,
+        warnings=_with_notice(prepared, warnings),
+    )

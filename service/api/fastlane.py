@@ -40,7 +40,7 @@ def model_of(scope: Scope) -> str | None:
     path: str = scope["path"]
     if not (path.startswith(_PREFIX) and path.endswith(_SUFFIX)):
         return None
-    model = path[len(_PREFIX):-len(_SUFFIX)]
+    model = path[len(_PREFIX) : -len(_SUFFIX)]
     # what the route's {model} matches: one non-empty path segment
     return model if model and "/" not in model else None
 

@@ -36,8 +36,12 @@ def checks(service: Service) -> dict[str, Any]:
 def _writer(service: Service) -> dict[str, Any]:
     """The audit writer process: running, or restarting after it died (then not ready)."""
     writer = service.audit.writer
-    check: dict[str, Any] = {"status": "ok" if writer.alive else "fail", "state": writer.state,
-                             "pid": writer.pid, "restarts": writer.restarts}
+    check: dict[str, Any] = {
+        "status": "ok" if writer.alive else "fail",
+        "state": writer.state,
+        "pid": writer.pid,
+        "restarts": writer.restarts,
+    }
     if not writer.alive:
         check["error"] = f"the audit writer is not running ({writer.state})"
     return check

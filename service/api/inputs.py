@@ -29,9 +29,14 @@ _SCHEMA_TYPES = {
 }
 
 _EXAMPLES: dict[str, Any] = {
-    "number": decimal.Decimal(1), "string": "text", "boolean": True, "date": "2024-01-31",
-    "time": "13:45:00", "date and time": "2024-01-31T13:45:00Z",
-    "years and months duration": "P1Y", "days and time duration": "P1D",
+    "number": decimal.Decimal(1),
+    "string": "text",
+    "boolean": True,
+    "date": "2024-01-31",
+    "time": "13:45:00",
+    "date and time": "2024-01-31T13:45:00Z",
+    "years and months duration": "P1Y",
+    "days and time duration": "P1D",
 }
 
 
@@ -123,6 +128,11 @@ def _bounds(test: Test) -> dict[str, Any] | None:
         return found
     if not isinstance(test.value, decimal.Decimal):
         return None
-    key = {"<": "exclusiveMaximum", "<=": "maximum", ">": "exclusiveMinimum", ">=": "minimum",
-           "=": "const"}.get(test.op)
+    key = {
+        "<": "exclusiveMaximum",
+        "<=": "maximum",
+        ">": "exclusiveMinimum",
+        ">=": "minimum",
+        "=": "const",
+    }.get(test.op)
     return {key: _json_value(test.value)} if key else None

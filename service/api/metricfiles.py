@@ -88,7 +88,7 @@ class ValueFile:
             self._grow(self.used + size)
         start = self.used
         _ENTRY.pack_into(self.mm, start, len(raw), len(values))
-        self.mm[start + _ENTRY.size:start + _ENTRY.size + len(raw)] = raw
+        self.mm[start + _ENTRY.size : start + _ENTRY.size + len(raw)] = raw
         offset = start + _ENTRY.size + padded
         for i, value in enumerate(values):
             _VALUE.pack_into(self.mm, offset + 8 * i, value)
@@ -102,7 +102,7 @@ class ValueFile:
             size *= 2
         if self._fd is None:
             bigger = mmap.mmap(-1, size)
-            bigger[:self.used] = self.mm[:self.used]
+            bigger[: self.used] = self.mm[: self.used]
         else:
             os.ftruncate(self._fd, size)
             bigger = mmap.mmap(self._fd, size)
@@ -111,7 +111,7 @@ class ValueFile:
 
     def snapshot(self) -> bytes:
         """The bytes in use (what a reader of the file would see)."""
-        return self.mm[:self.used]
+        return self.mm[: self.used]
 
     def close(self) -> None:
         """Unmap and let go of the file: from now on readers count this process as exited
@@ -137,7 +137,7 @@ def _raw_entries(data: bytes) -> Iterator[tuple[bytes, tuple[float, ...]]]:
     while at + _ENTRY.size <= used:
         key_length, count = _ENTRY.unpack_from(data, at)
         at += _ENTRY.size
-        key = data[at:at + key_length]
+        key = data[at : at + key_length]
         at += key_length + (-key_length % 8)
         values = struct.unpack_from(f"<{count}d", data, at)
         at += 8 * count

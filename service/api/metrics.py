@@ -56,8 +56,9 @@ SUMMED = {
 }
 # a histogram's values: one per bucket (not cumulative), one above the last, then the sum
 _SUM_AT = 8 * (len(BUCKETS) + 1)
-_SIZES = {name: len(BUCKETS) + 2 if kind == "histogram" else 1
-          for name, (kind, _help) in SUMMED.items()}
+_SIZES = {
+    name: len(BUCKETS) + 2 if kind == "histogram" else 1 for name, (kind, _help) in SUMMED.items()
+}
 
 Labels = tuple[tuple[str, str], ...]
 Gauge = Callable[[], list[tuple[str, str, str, float]]]  # -> (name, type, help, value)
@@ -114,7 +115,8 @@ class Metrics:
             if cell is None:
                 labels = (("model", model), ("version", version or ""), ("outcome", outcome))
                 cell = self._evaluations[(model, version, outcome)] = self._add(
-                    EVALUATIONS, labels, 1)
+                    EVALUATIONS, labels, 1
+                )
             cell.values[0] += n
             PACK_VALUE(self._file.mm, cell.offset, cell.values[0])
 
@@ -122,10 +124,10 @@ class Metrics:
         latency = self._latency.get((method, route))
         if latency is None:
             latency = self._latency[(method, route)] = self._add(
-                LATENCY, (("method", method), ("route", route)), len(BUCKETS) + 2)
+                LATENCY, (("method", method), ("route", route)), len(BUCKETS) + 2
+            )
         labels = (("method", method), ("route", route), ("status", str(status)))
-        cells = self._requests[(method, route, status)] = (self._add(REQUESTS, labels, 1),
-                                                           latency)
+        cells = self._requests[(method, route, status)] = (self._add(REQUESTS, labels, 1), latency)
         return cells
 
     def _add(self, name: str, labels: Labels, size: int) -> _Cell:

@@ -32,7 +32,7 @@ _ERRORS = {
     "422": "Problems with the request, all listed at once",
     "500": "A decision table defect met at run time (the rules at fault are named)",
     "503": "No answer: the audit log is unavailable (AUDIT_UNAVAILABLE; no answer without an "
-           "audit record), or the evaluation ran past its time budget (EVALUATION_TIMEOUT)",
+    "audit record), or the evaluation ran past its time budget (EVALUATION_TIMEOUT)",
 }
 
 
@@ -64,15 +64,35 @@ def _evaluate_operation(batch: bool) -> dict[str, Any]:
         "description": inspect.getdoc(handler) or "",
         "operationId": "evaluate_batch" if batch else "evaluate",
         "parameters": [
-            {"name": "model", "in": "path", "required": True, "schema": {"type": "string"},
-             "description": "The model id, e.g. gastric-her2-later-lines"},
-            {"name": "version", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "A published version; when omitted, the newest approved version "
-                            "(or, with --drafts, the newest that is not retired)"},
-            {"name": "X-Request-ID", "in": "header", "required": False,
-             "schema": {"type": "string"}, "description": "Your id for the call (audited)"},
-            {"name": "X-Caller-Id", "in": "header", "required": False,
-             "schema": {"type": "string"}, "description": "Who calls (audited)"},
+            {
+                "name": "model",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "The model id, e.g. gastric-her2-later-lines",
+            },
+            {
+                "name": "version",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "A published version; when omitted, the newest approved version "
+                "(or, with --drafts, the newest that is not retired)",
+            },
+            {
+                "name": "X-Request-ID",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Your id for the call (audited)",
+            },
+            {
+                "name": "X-Caller-Id",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Who calls (audited)",
+            },
         ],
         "requestBody": {"required": True, "content": {_JSON: {"schema": body}}},
         "responses": responses,
@@ -102,8 +122,13 @@ def build_openapi(app: FastAPI, service: Service) -> dict[str, Any]:
         title=app.title, version=app.version, summary=app.summary, routes=app.routes
     )
     components = document.setdefault("components", {}).setdefault("schemas", {})
-    _add_schemas(components, schemas.EvaluationResponse, schemas.BatchRequest,
-                 schemas.BatchResponse, schemas.ErrorBody)
+    _add_schemas(
+        components,
+        schemas.EvaluationResponse,
+        schemas.BatchRequest,
+        schemas.BatchResponse,
+        schemas.ErrorBody,
+    )
     paths = document["paths"]
     paths[_GENERIC] = {"post": _evaluate_operation(batch=False)}
     paths[_GENERIC_BATCH] = {"post": _evaluate_operation(batch=True)}
@@ -114,14 +139,27 @@ def build_openapi(app: FastAPI, service: Service) -> dict[str, Any]:
         components[name] = prepared.request_schema()
         ref = {"$ref": f"#/components/schemas/{name}"}
         refs.append(ref)
-        batch_body = {"type": "object", "required": ["inputs"], "additionalProperties": False,
-                      "properties": {"inputs": {"type": "array", "items": ref}}}
+        batch_body = {
+            "type": "object",
+            "required": ["inputs"],
+            "additionalProperties": False,
+            "properties": {"inputs": {"type": "array", "items": ref}},
+        }
         base = f"/decisions/{entry.model_id}"
-        paths[f"{base}/evaluate"] = {"post": _model_operation(
-            paths[_GENERIC]["post"], entry.model_id, prepared.version.title, ref, False)}
-        paths[f"{base}/evaluate-batch"] = {"post": _model_operation(
-            paths[_GENERIC_BATCH]["post"], entry.model_id, prepared.version.title, batch_body,
-            True)}
+        paths[f"{base}/evaluate"] = {
+            "post": _model_operation(
+                paths[_GENERIC]["post"], entry.model_id, prepared.version.title, ref, False
+            )
+        }
+        paths[f"{base}/evaluate-batch"] = {
+            "post": _model_operation(
+                paths[_GENERIC_BATCH]["post"],
+                entry.model_id,
+                prepared.version.title,
+                batch_body,
+                True,
+            )
+        }
     if refs:
         generic = paths[_GENERIC]["post"]["requestBody"]["content"]["application/json"]
         generic["schema"] = {"anyOf": refs, "description": "The inputs of the model named"}

@@ -49,8 +49,12 @@ class _Table:
 class Fragments:
     """One model version's static JSON parts, and the assembly of explanations from them."""
 
-    def __init__(self, ref: dict[str, Any], notice: dict[str, Any] | None,
-                 decision_sources: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self,
+        ref: dict[str, Any],
+        notice: dict[str, Any] | None,
+        decision_sources: dict[str, dict[str, str]],
+    ) -> None:
         self.ref = dumps(ref)
         self.notice = dumps([notice]) if notice is not None else b"[]"
         self._notice_item = dumps(notice) if notice is not None else None
@@ -90,8 +94,13 @@ class Fragments:
         known = self._tables.get((id(table), decision))
         if known is None:
             known = self._learn(table, decision)
-        parts += (known.head, b"true" if default_used else b"false", b',"defect":',
-                  b"null" if defect is None else orjson.dumps(defect), b',"matched_rules":[')
+        parts += (
+            known.head,
+            b"true" if default_used else b"false",
+            b',"defect":',
+            b"null" if defect is None else orjson.dumps(defect),
+            b',"matched_rules":[',
+        )
         audit.append(known.audit_head)
         rules = known.rules
         if values is None:  # the rules' outputs were fixed at load time: all cached
@@ -104,12 +113,16 @@ class Fragments:
             make = known.outputs
             for i, position in enumerate(positions):
                 static = rules.get(position) or self._learn_rule(
-                    known, decision, position, values, i)
+                    known, decision, position, values, i
+                )
                 row = values[i]
                 if make is None:
                     make = self._learn_outputs(known, decision, position, row)
-                parts += (static[0], _dumps(make(row), default=feel_default, option=FEEL_OPTIONS),
-                          b"},")
+                parts += (
+                    static[0],
+                    _dumps(make(row), default=feel_default, option=FEEL_OPTIONS),
+                    b"},",
+                )
                 audit += (static[1], b",")
         if positions:  # no comma after the last rule
             if values is None:
@@ -123,13 +136,18 @@ class Fragments:
     def _learn(self, table: Any, decision: str) -> _Table:
         """A table's header parts, from the engine's record of it matching nothing."""
         record = table.record((table, decision, (), None, None, False))
-        head = dumps({
-            "decision": record.decision,
-            "table_id": record.table_id,
-            "hit_policy": record.hit_policy,
-            "aggregation": record.aggregation,
-            "source": self._sources.get(record.decision, {}),
-        })[:-1] + b',"default_used":'
+        head = (
+            dumps(
+                {
+                    "decision": record.decision,
+                    "table_id": record.table_id,
+                    "hit_policy": record.hit_policy,
+                    "aggregation": record.aggregation,
+                    "source": self._sources.get(record.decision, {}),
+                }
+            )[:-1]
+            + b',"default_used":'
+        )
         audit_head = dumps({"decision": record.decision, "table_id": record.table_id})[:-1]
         known = _Table(table, head, audit_head + b',"rules":[')
         self._tables[(id(table), decision)] = known
@@ -142,12 +160,17 @@ class Fragments:
         table = known.table
         row = None if values is None else [values[i]]
         match = table.record((table, decision, (position,), row, None, False)).matches[0]
-        head = dumps({
-            "rule_id": match.rule_id,
-            "index": match.index,
-            "source": source_of(match),
-            "annotations": match.annotations,
-        })[:-1] + b',"outputs":'
+        head = (
+            dumps(
+                {
+                    "rule_id": match.rule_id,
+                    "index": match.index,
+                    "source": source_of(match),
+                    "annotations": match.annotations,
+                }
+            )[:-1]
+            + b',"outputs":'
+        )
         static = (head, dumps(match.rule_id))
         known.rules[position] = static
         return static

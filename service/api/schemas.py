@@ -57,8 +57,8 @@ class ModelRef(Schema):
     status: str = Field(
         examples=["approved"],
         description="Release status: approved, or draft, in review or retired (then the "
-                    "answer also carries a DRAFT_VERSION, IN_REVIEW_VERSION or "
-                    "RETIRED_VERSION warning: not the approved logic)",
+        "answer also carries a DRAFT_VERSION, IN_REVIEW_VERSION or "
+        "RETIRED_VERSION warning: not the approved logic)",
     )
 
 
@@ -147,7 +147,8 @@ class ModelSummary(Schema):
     title: str
     default_version: str | None = Field(
         description="The version answering requests that name none; null when the model has "
-                    "no approved version (such requests get 409 NO_APPROVED_VERSION)")
+        "no approved version (such requests get 409 NO_APPROVED_VERSION)"
+    )
     status: str | None = Field(description="Status of the default version")
     versions: list[VersionSummary]
 

@@ -45,8 +45,7 @@ def parse_timeout(text: str | None, default: float | None) -> float | None:
         seconds = float(text)
     except ValueError:
         raise ValueError(
-            f"TABLERX_EVALUATION_TIMEOUT / --evaluation-timeout={text!r} is not a number of "
-            "seconds"
+            f"TABLERX_EVALUATION_TIMEOUT / --evaluation-timeout={text!r} is not a number of seconds"
         ) from None
     return None if seconds == 0 else seconds
 
@@ -109,7 +108,8 @@ class Settings:
                 environ.get("TABLERX_EVALUATION_TIMEOUT"), base.evaluation_timeout
             ),
             metrics_dir=Path(environ["TABLERX_METRICS_DIR"])
-            if environ.get("TABLERX_METRICS_DIR") else None,
+            if environ.get("TABLERX_METRICS_DIR")
+            else None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -128,8 +128,17 @@ class Settings:
         }
 
 
-_FLAGS = {"1": True, "true": True, "yes": True, "on": True,
-          "0": False, "false": False, "no": False, "off": False, "": False}
+_FLAGS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+    "": False,
+}
 
 
 def parse_flag(name: str, text: str | None) -> bool:
@@ -221,20 +230,38 @@ class Service:
     def _audit_gauges(self) -> list[tuple[str, str, str, float]]:
         stats = self.audit.writer.stats
         return [
-            ("tablerx_audit_commits_total", "counter", "Audit transactions committed.",
-             stats.rounds),
+            (
+                "tablerx_audit_commits_total",
+                "counter",
+                "Audit transactions committed.",
+                stats.rounds,
+            ),
             ("tablerx_audit_records_total", "counter", "Audit records written.", stats.rows),
-            ("tablerx_audit_failed_total", "counter", "Audit records that could not be stored.",
-             stats.failed),
-            ("tablerx_audit_largest_commit", "gauge", "Most records in one audit transaction.",
-             stats.largest_round),
-            ("tablerx_audit_commit_seconds_total", "counter",
-             "Time spent writing and committing audit transactions.", stats.seconds),
-            ("tablerx_audit_writer_restarts_total", "counter",
-             "Times the audit writer process died and was started again.",
-             self.audit.writer.restarts),
+            (
+                "tablerx_audit_failed_total",
+                "counter",
+                "Audit records that could not be stored.",
+                stats.failed,
+            ),
+            (
+                "tablerx_audit_largest_commit",
+                "gauge",
+                "Most records in one audit transaction.",
+                stats.largest_round,
+            ),
+            (
+                "tablerx_audit_commit_seconds_total",
+                "counter",
+                "Time spent writing and committing audit transactions.",
+                stats.seconds,
+            ),
+            (
+                "tablerx_audit_writer_restarts_total",
+                "counter",
+                "Times the audit writer process died and was started again.",
+                self.audit.writer.restarts,
+            ),
         ]
-
 
 
 async def get_service(request: Request) -> Service:

@@ -51,8 +51,10 @@ def _defaults(catalogue: Catalogue, drafts: bool) -> list[str]:
     for entry in catalogue:
         default = entry.default()
         if default is None:
-            lines.append(f"  {entry.model_id}: no approved version; requests must name one "
-                         f"(?version=...){'' if drafts else ', or run with --drafts'}")
+            lines.append(
+                f"  {entry.model_id}: no approved version; requests must name one "
+                f"(?version=...){'' if drafts else ', or run with --drafts'}"
+            )
         else:
             marked = "" if default.status == "approved" else " (answers are marked as such)"
             lines.append(f"  {entry.model_id}: {default.version}, {default.status}{marked}")
@@ -74,8 +76,11 @@ def _check(settings: Settings) -> str | None:
         engine.dispose()
     count = sum(1 for _ in catalogue.all_versions())
     mode = " (--drafts: drafts answer requests that name no version)" if settings.drafts else ""
-    print(f"tablerx: {len(catalogue.models)} models, {count} versions from "
-          f"{settings.decisions_dir}{mode}; default versions:", file=sys.stderr)
+    print(
+        f"tablerx: {len(catalogue.models)} models, {count} versions from "
+        f"{settings.decisions_dir}{mode}; default versions:",
+        file=sys.stderr,
+    )
     print("\n".join(_defaults(catalogue, settings.drafts)), file=sys.stderr)
     return None
 
@@ -99,9 +104,11 @@ def serve(args: argparse.Namespace) -> int:
     try:
         run = RunDirectory()
     except OSError as exc:
-        print(f"tablerx serve: cannot create the metrics folder in the temporary directory "
-              f"({exc.strerror}: {exc.filename}); set TMPDIR to a writable folder",
-              file=sys.stderr)
+        print(
+            f"tablerx serve: cannot create the metrics folder in the temporary directory "
+            f"({exc.strerror}: {exc.filename}); set TMPDIR to a writable folder",
+            file=sys.stderr,
+        )
         return 1
     os.environ.update(dataclasses.replace(settings, metrics_dir=run.path).to_env())
     # uvicorn (one worker) ends a graceful stop on SIGTERM by raising SIGTERM again with
@@ -169,57 +176,85 @@ def evaluate(args: argparse.Namespace) -> int:
     try:
         status, content = asyncio.run(_in_process(settings, path, body))
     except CatalogueError as exc:
-        print("tablerx eval: cannot load the published models:\n  " + "\n  ".join(exc.problems),
-              file=sys.stderr)
+        print(
+            "tablerx eval: cannot load the published models:\n  " + "\n  ".join(exc.problems),
+            file=sys.stderr,
+        )
         return 2
     sys.stdout.write(content.decode("utf-8") + "\n")
     return 0 if status == 200 else 1
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--decisions", metavar="DIR",
-                        help="folder of published models (default: the repository's decisions/)")
-    parser.add_argument("--database", metavar="URL",
-                        help="audit database URL (default: sqlite:///<repo>/var/audit.sqlite; "
-                             "postgresql://user:pass@host/db for PostgreSQL)")
-    parser.add_argument("--drafts", action="store_true",
-                        help="development: let the newest version that is not retired (a draft, "
-                             "say) answer requests that name no version; such answers are "
-                             "marked with its status (also TABLERX_DRAFTS=1)")
-    parser.add_argument("--timezone", metavar="ZONE",
-                        help="IANA time zone in which models read now() and today(), e.g. "
-                             "Europe/Paris (default UTC; also TABLERX_TIMEZONE)")
-    parser.add_argument("--evaluation-timeout", metavar="SECONDS",
-                        help="stop an evaluation that runs longer and answer 503 "
-                             "EVALUATION_TIMEOUT (default 2; 0: no limit; also "
-                             "TABLERX_EVALUATION_TIMEOUT)")
+    parser.add_argument(
+        "--decisions",
+        metavar="DIR",
+        help="folder of published models (default: the repository's decisions/)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="audit database URL (default: sqlite:///<repo>/var/audit.sqlite; "
+        "postgresql://user:pass@host/db for PostgreSQL)",
+    )
+    parser.add_argument(
+        "--drafts",
+        action="store_true",
+        help="development: let the newest version that is not retired (a draft, "
+        "say) answer requests that name no version; such answers are "
+        "marked with its status (also TABLERX_DRAFTS=1)",
+    )
+    parser.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="IANA time zone in which models read now() and today(), e.g. "
+        "Europe/Paris (default UTC; also TABLERX_TIMEZONE)",
+    )
+    parser.add_argument(
+        "--evaluation-timeout",
+        metavar="SECONDS",
+        help="stop an evaluation that runs longer and answer 503 "
+        "EVALUATION_TIMEOUT (default 2; 0: no limit; also "
+        "TABLERX_EVALUATION_TIMEOUT)",
+    )
 
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` and ``eval`` commands."""
     serve_parser = subparsers.add_parser(
-        "serve", help="run the decision service (REST API with audit log)",
+        "serve",
+        help="run the decision service (REST API with audit log)",
         description="Run the decision service on uvicorn.",
     )
     serve_parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve_parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    serve_parser.add_argument("--access-log", action="store_true",
-                              help="log every request (the audit log records evaluations anyway)")
-    serve_parser.add_argument("--log-level", default="info",
-                              choices=["critical", "error", "warning", "info", "debug"])
+    serve_parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (the audit log records evaluations anyway)",
+    )
+    serve_parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
     _common(serve_parser)
     serve_parser.set_defaults(handler=serve)
 
     eval_parser = subparsers.add_parser(
-        "eval", help="evaluate one request and print what the API returns",
+        "eval",
+        help="evaluate one request and print what the API returns",
         description="Evaluate MODEL on the inputs in FILE (JSON) through the service, "
-                    "in-process, and print the API's response body.",
+        "in-process, and print the API's response body.",
     )
     eval_parser.add_argument("model", metavar="MODEL", help="model id")
-    eval_parser.add_argument("--input", required=True, metavar="FILE",
-                             help="JSON file of inputs ('-' for standard input)")
-    eval_parser.add_argument("--version", metavar="V",
-                             help="model version (default: the newest approved one)")
+    eval_parser.add_argument(
+        "--input",
+        required=True,
+        metavar="FILE",
+        help="JSON file of inputs ('-' for standard input)",
+    )
+    eval_parser.add_argument(
+        "--version", metavar="V", help="model version (default: the newest approved one)"
+    )
     _common(eval_parser)
     eval_parser.set_defaults(handler=evaluate)

@@ -36,9 +36,11 @@ def _fail(command: str, message: str) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--decisions", metavar="DIR",
-                        help="the published models (default: decisions/ of the checkout, "
-                             "or TABLERX_DECISIONS)")
+    parser.add_argument(
+        "--decisions",
+        metavar="DIR",
+        help="the published models (default: decisions/ of the checkout, or TABLERX_DECISIONS)",
+    )
 
 
 def _version_args(parser: argparse.ArgumentParser) -> None:
@@ -50,28 +52,34 @@ def _version_args(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     """Add the lifecycle, diff and regression commands to the ``tablerx`` parser."""
     submit = subparsers.add_parser(
-        "submit", help="put a draft version up for review (its tests must pass)",
+        "submit",
+        help="put a draft version up for review (its tests must pass)",
         description="Record that VERSION of MODEL is submitted for review, with its content "
-                    "hash, in decisions/MODEL/releases.json. Its test cases must pass.")
+        "hash, in decisions/MODEL/releases.json. Its test cases must pass.",
+    )
     _version_args(submit)
     submit.add_argument("--by", required=True, metavar="NAME", help="who submits it")
     submit.add_argument("--note", default="", help="a note for the reviewer")
     submit.set_defaults(handler=lambda a: _step(a, "submit", releases.submit, a.by))
 
     approve = subparsers.add_parser(
-        "approve", help="approve a version in review (another person; tests must pass)",
+        "approve",
+        help="approve a version in review (another person; tests must pass)",
         description="Record the approval of VERSION of MODEL. It must be in review, unchanged "
-                    "since it was submitted, approved by someone other than its submitter, "
-                    "and its test cases must pass. The service then answers with it by default.")
+        "since it was submitted, approved by someone other than its submitter, "
+        "and its test cases must pass. The service then answers with it by default.",
+    )
     _version_args(approve)
     approve.add_argument("--reviewer", required=True, metavar="NAME", help="who approves it")
     approve.add_argument("--note", default="", help="the review's conclusion")
     approve.set_defaults(handler=lambda a: _step(a, "approve", releases.approve, a.reviewer))
 
     retire = subparsers.add_parser(
-        "retire", help="take a version out of service (it stays readable for audit)",
+        "retire",
+        help="take a version out of service (it stays readable for audit)",
         description="Record that VERSION of MODEL is retired: the service no longer answers "
-                    "with it unless a request names it; its file stays for audit.")
+        "with it unless a request names it; its file stays for audit.",
+    )
     _version_args(retire)
     retire.add_argument("--by", required=True, metavar="NAME", help="who retires it")
     retire.add_argument("--reason", default="", help="why")
@@ -81,9 +89,11 @@ def register(subparsers: Any) -> None:
     _register_test(subparsers)
 
     listing = subparsers.add_parser(
-        "versions", help="list published versions with their status and hash",
+        "versions",
+        help="list published versions with their status and hash",
         description="List every published version (of MODEL, or of every model) with its "
-                    "release status, content hash and latest lifecycle step.")
+        "release status, content hash and latest lifecycle step.",
+    )
     listing.add_argument("model", metavar="MODEL", nargs="?", help="only this model")
     _common(listing)
     listing.set_defaults(handler=list_versions)
@@ -91,43 +101,62 @@ def register(subparsers: Any) -> None:
 
 def _register_diff(subparsers: Any) -> None:
     diff = subparsers.add_parser(
-        "diff", help="what changed between two versions, and whom it affects",
+        "diff",
+        help="what changed between two versions, and whom it affects",
         description="Compare two published versions of MODEL: the changes in inputs, hit "
-                    "policies, columns and rules (cell by cell), then every input set "
-                    "(both versions' test cases and generated boundary cases) whose answer "
-                    "differs, with both answers and the rules responsible.")
+        "policies, columns and rules (cell by cell), then every input set "
+        "(both versions' test cases and generated boundary cases) whose answer "
+        "differs, with both answers and the rules responsible.",
+    )
     diff.add_argument("model", metavar="MODEL", help="model id")
     diff.add_argument("old", metavar="V1", help="the version to compare from")
     diff.add_argument("new", metavar="V2", help="the version to compare to")
     diff.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     diff.add_argument("--output", "-o", metavar="FILE", type=Path, help="write to FILE")
-    diff.add_argument("--rows", type=int, default=diff_markdown.DEFAULT_ROWS, metavar="N",
-                      help="input sets shown per group in Markdown (default %(default)s)")
-    diff.add_argument("--max-cases", type=int, default=boundaries.DEFAULT_LIMIT, metavar="N",
-                      help="about how many input sets to run (default %(default)s)")
-    diff.add_argument("--exit-code", action="store_true",
-                      help="exit with 1 when some input set is answered differently")
+    diff.add_argument(
+        "--rows",
+        type=int,
+        default=diff_markdown.DEFAULT_ROWS,
+        metavar="N",
+        help="input sets shown per group in Markdown (default %(default)s)",
+    )
+    diff.add_argument(
+        "--max-cases",
+        type=int,
+        default=boundaries.DEFAULT_LIMIT,
+        metavar="N",
+        help="about how many input sets to run (default %(default)s)",
+    )
+    diff.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit with 1 when some input set is answered differently",
+    )
     _common(diff)
     diff.set_defaults(handler=run_diff)
 
 
 def _register_test(subparsers: Any) -> None:
     test = subparsers.add_parser(
-        "test", help="run the published versions' own test cases",
+        "test",
+        help="run the published versions' own test cases",
         description="Run the test cases (decisions/MODEL/VERSION.tests.xml) of every published "
-                    "version, or of MODEL, or of one VERSION, and check the release records "
-                    "against the files. Failures are listed per case with expected and actual "
-                    "values. With --coverage, also list every rule of every decision table "
-                    "and knowledge model, whether some case matched it, and the rules no "
-                    "case matches. Exit status 1 when a case fails, a version cannot run or "
-                    "a record does not match its file, and with --coverage also when some "
-                    "rule is matched by no case.")
+        "version, or of MODEL, or of one VERSION, and check the release records "
+        "against the files. Failures are listed per case with expected and actual "
+        "values. With --coverage, also list every rule of every decision table "
+        "and knowledge model, whether some case matched it, and the rules no "
+        "case matches. Exit status 1 when a case fails, a version cannot run or "
+        "a record does not match its file, and with --coverage also when some "
+        "rule is matched by no case.",
+    )
     test.add_argument("model", metavar="MODEL", nargs="?", help="only this model")
     test.add_argument("version", metavar="VERSION", nargs="?", help="only this version")
     test.add_argument("--verbose", "-v", action="store_true", help="list passing cases too")
-    test.add_argument("--coverage", action="store_true",
-                      help="report which rules the test cases match; fail when one is never "
-                           "matched")
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="report which rules the test cases match; fail when one is never matched",
+    )
     _common(test)
     test.set_defaults(handler=run_tests)
 
@@ -136,18 +165,24 @@ def _register_test(subparsers: Any) -> None:
 
 
 def _step(args: argparse.Namespace, command: str, action: Any, by: str, note: str = "") -> int:
-    step = releases.Step(decisions_dir(args), args.model, args.version, by,
-                         note or getattr(args, "note", ""))
+    step = releases.Step(
+        decisions_dir(args), args.model, args.version, by, note or getattr(args, "note", "")
+    )
     try:
         release = action(step)
     except releases.ReleaseError as exc:
         return _fail(command, f"{exc.message} [{exc.code}]")
     event = release.history[-1]
-    print(f"{args.model} {args.version} is now {release.status} "
-          f"({event.action} by {event.by} at {event.at}, sha256 {event.hash[:12]}"
-          + (f", tests {event.tests}" if event.tests else "") + ")")
-    print(f"record: {releases.releases_path(step.decisions_dir, args.model)} "
-          "(commit it with the change)")
+    print(
+        f"{args.model} {args.version} is now {release.status} "
+        f"({event.action} by {event.by} at {event.at}, sha256 {event.hash[:12]}"
+        + (f", tests {event.tests}" if event.tests else "")
+        + ")"
+    )
+    print(
+        f"record: {releases.releases_path(step.decisions_dir, args.model)} "
+        "(commit it with the change)"
+    )
     if command == "retire":
         _warn_if_unserved(step.decisions_dir, args.model)
     return EXIT_OK
@@ -157,21 +192,28 @@ def _warn_if_unserved(root: Path, model_id: str) -> None:
     versions = [v for _, v in regression.published(root, model_id)]
     book = releases.read_book(root, model_id)
     if releases.default_version(versions, book) is None:
-        print(f"warning: {model_id} has no approved version left: requests that name no "
-              "version will be refused", file=sys.stderr)
+        print(
+            f"warning: {model_id} has no approved version left: requests that name no "
+            "version will be refused",
+            file=sys.stderr,
+        )
 
 
 def run_diff(args: argparse.Namespace) -> int:
     """``tablerx diff MODEL V1 V2``."""
     try:
-        diff = diff_report.diff_published(decisions_dir(args), args.model, args.old, args.new,
-                                          limit=args.max_cases)
+        diff = diff_report.diff_published(
+            decisions_dir(args), args.model, args.old, args.new, limit=args.max_cases
+        )
     except (FileNotFoundError, releases.ReleaseError) as exc:
         return _fail("diff", getattr(exc, "message", None) or str(exc))
     except Exception as exc:  # a version that does not load: say which and why
         return _fail("diff", f"cannot load the versions: {str(exc).splitlines()[0]}")
-    text = (diff_report.dumps(diff_report.to_json(diff)) if args.json
-            else diff_markdown.to_markdown(diff, rows=args.rows))
+    text = (
+        diff_report.dumps(diff_report.to_json(diff))
+        if args.json
+        else diff_markdown.to_markdown(diff, rows=args.rows)
+    )
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
@@ -196,9 +238,11 @@ def run_tests(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"FAIL record: {problem}")
     failed = sum(1 for report in reports if not report.ok)
-    print(f"{len(reports) - failed}/{len(reports)} versions passed"
-          + (f", {len(problems)} record problems" if problems else "")
-          + (f", {uncovered} rules matched by no test case" if uncovered else ""))
+    print(
+        f"{len(reports) - failed}/{len(reports)} versions passed"
+        + (f", {len(problems)} record problems" if problems else "")
+        + (f", {uncovered} rules matched by no test case" if uncovered else "")
+    )
     return EXIT_FAILED if failed or problems or uncovered else EXIT_OK
 
 
@@ -232,8 +276,9 @@ def list_versions(args: argparse.Namespace) -> int:
         release = book.releases.get(version)
         last = release.history[-1] if release and release.history else None
         step = f"{last.action} by {last.by} at {last.at}" if last else ""
-        print(f"{model_id}  {version}  {book.status(version, sha256)}  {sha256[:12]}  {step}"
-              .rstrip())
+        print(
+            f"{model_id}  {version}  {book.status(version, sha256)}  {sha256[:12]}  {step}".rstrip()
+        )
     for model_id, book in books.items():
         mine = {v: h for (m, v), h in hashes.items() if m == model_id}
         default = releases.default_version(list(mine), book, mine)

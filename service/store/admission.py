@@ -162,8 +162,11 @@ def _is_whole_number(value: Any) -> bool:
         return False
     if isinstance(value, int):
         return True
-    return (isinstance(value, decimal.Decimal) and value.is_finite()
-            and value == value.to_integral_value())
+    return (
+        isinstance(value, decimal.Decimal)
+        and value.is_finite()
+        and value == value.to_integral_value()
+    )
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -223,7 +226,9 @@ def _check_item(
 
 
 def check_object(
-    specs: list[FieldSpec], body: Mapping[str, Any], prefix: str = "",
+    specs: list[FieldSpec],
+    body: Mapping[str, Any],
+    prefix: str = "",
     decode: Decoder = feel_value,
 ) -> Validated:
     """Check every field of ``body`` against ``specs`` (unknown names are problems too)."""
@@ -248,7 +253,9 @@ def check_object(
 
 
 def validate(
-    specs: list[FieldSpec], body: Any, conditions: Mapping[str, Condition] | None = None,
+    specs: list[FieldSpec],
+    body: Any,
+    conditions: Mapping[str, Condition] | None = None,
     decode: Decoder = feel_value,
 ) -> Validated:
     """Validate a whole input set: its fields, then the ``input.required_when`` conditions."""
@@ -320,12 +327,17 @@ def top_level_decisions(defs: dmn.Definitions) -> list[str]:
     """The decisions a response returns: those flagged ``decision.top_level``; without
     flags, the non-guard decisions no other decision requires."""
     guards = set(guard_decisions(defs))
-    flagged = [d.name for d in defs.decisions
-               if _flagged(d, "decision.top_level") and d.name not in guards]
+    flagged = [
+        d.name for d in defs.decisions if _flagged(d, "decision.top_level") and d.name not in guards
+    ]
     if flagged:
         return flagged
-    required = {req.href.rsplit("#", 1)[-1] for d in defs.decisions for req in d.requirements
-                if req.kind == "decision"}
+    required = {
+        req.href.rsplit("#", 1)[-1]
+        for d in defs.decisions
+        for req in d.requirements
+        if req.kind == "decision"
+    }
     return [d.name for d in defs.decisions if d.name not in guards and d.id not in required]
 
 
@@ -345,11 +357,20 @@ def guard_problems(tables: Iterable[Any], guards: Iterable[str]) -> list[Problem
             continue
         for match in record.matches:
             out = match.outputs
-            location = {"decision": record.decision, "rule_id": match.rule_id,
-                        "source": source_of(match)}
+            location = {
+                "decision": record.decision,
+                "rule_id": match.rule_id,
+                "source": source_of(match),
+            }
             name = out.get("field")
-            found.append(guard_problem(str(out.get("code") or ""), str(out.get("message") or ""),
-                                       name if isinstance(name, str) and name else None, location))
+            found.append(
+                guard_problem(
+                    str(out.get("code") or ""),
+                    str(out.get("message") or ""),
+                    name if isinstance(name, str) and name else None,
+                    location,
+                )
+            )
     return found
 
 
@@ -366,8 +387,12 @@ class Admission:
     def of(cls, defs: dmn.Definitions) -> Admission:
         """The admission of a model; raise :class:`DeclarationError` for broken declarations."""
         specs = field_specs(defs)
-        return cls(specs, compile_conditions(specs), tuple(guard_decisions(defs)),
-                   tuple(top_level_decisions(defs)))
+        return cls(
+            specs,
+            compile_conditions(specs),
+            tuple(guard_decisions(defs)),
+            tuple(top_level_decisions(defs)),
+        )
 
     @property
     def names(self) -> list[str]:

@@ -166,7 +166,8 @@ def _add_columns(engine: Engine) -> None:
         with engine.begin() as connection:
             for name, kind in missing:
                 connection.exec_driver_sql(
-                    f"ALTER TABLE {EVALUATIONS.name} ADD COLUMN {name} {kind}")
+                    f"ALTER TABLE {EVALUATIONS.name} ADD COLUMN {name} {kind}"
+                )
 
 
 def describe(engine: Engine) -> str:
@@ -210,8 +211,7 @@ class RowInserter:
         """Insert ``rows`` and commit them (one disk sync for all); raise if refused."""
         names, sqlite = self._names, self._sqlite
         params = [
-            tuple(_sqlite_time(row[n]) if sqlite and n == "created_at" else row[n]
-                  for n in names)
+            tuple(_sqlite_time(row[n]) if sqlite and n == "created_at" else row[n] for n in names)
             for row in rows
         ]
         if self._connection is None:

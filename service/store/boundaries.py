@@ -92,8 +92,11 @@ def column_inputs(defs: dmn.Definitions) -> list[tuple[set[str], list[str]]]:
             read: set[str] = set()
             for name in _names_in(clause.input_expression.text, scope):
                 read |= {name} if name in inputs else deps.get(name, set())
-            cells = [rule.input_entries[index].text for rule in table.rules
-                     if index < len(rule.input_entries)]
+            cells = [
+                rule.input_entries[index].text
+                for rule in table.rules
+                if index < len(rule.input_entries)
+            ]
             columns.append((read, cells))
     return columns
 
@@ -134,7 +137,7 @@ def literals(text: str, scope: Sequence[str] = ()) -> tuple[list[Any], list[Any]
             exact.append(node.value)
         elif _is_date_literal(node):
             skip.update(id(child) for child in nodes.walk(node))
-            value = _constant(text[node.span[0]:node.span[1]])
+            value = _constant(text[node.span[0] : node.span[1]])
             if isinstance(value, Date):
                 thresholds.append(value)
     return thresholds, exact
@@ -167,8 +170,10 @@ def neighbours(value: Any, integer: bool = False) -> list[Any]:
         if integer:
             if value == value.to_integral_value():
                 return [value - 1, value, value + 1]
-            return [value.to_integral_value(decimal.ROUND_FLOOR),
-                    value.to_integral_value(decimal.ROUND_CEILING)]
+            return [
+                value.to_integral_value(decimal.ROUND_FLOOR),
+                value.to_integral_value(decimal.ROUND_CEILING),
+            ]
         exponent = value.as_tuple().exponent
         step = decimal.Decimal(1).scaleb(min(int(exponent), 0) - 1)
         return [value - step, value, value + step]
@@ -227,9 +232,7 @@ def _from_cells(
             thresholds, exact = literals(text, scope)
             for name in read:
                 decl = decls[name]
-                found[name] += [
-                    value for t in thresholds for value in neighbours(t, decl.integer)
-                ]
+                found[name] += [value for t in thresholds for value in neighbours(t, decl.integer)]
                 if direct:
                     found[name] += exact
 
@@ -346,8 +349,9 @@ def input_sets(
     return unique(itertools.chain(*steps), max(limit, len(primary)))
 
 
-def _one_at_a_time(bases: Sequence[InputSet], domains: Mapping[str, list[Any]]
-                   ) -> Iterable[InputSet]:
+def _one_at_a_time(
+    bases: Sequence[InputSet], domains: Mapping[str, list[Any]]
+) -> Iterable[InputSet]:
     for base in bases:
         for name, values in domains.items():
             for value in values:
@@ -390,7 +394,8 @@ def pairwise(domains: Mapping[str, list[Any]]) -> list[InputSet]:
     uncovered = {
         (i, a, j, b)
         for i, j in itertools.combinations(range(len(names)), 2)
-        for a in range(sizes[i]) for b in range(sizes[j])
+        for a in range(sizes[i])
+        for b in range(sizes[j])
     }
     rows: list[dict[int, int]] = []
     while uncovered:
@@ -405,8 +410,9 @@ def pairwise(domains: Mapping[str, list[Any]]) -> list[InputSet]:
     return [{names[k]: domains[names[k]][v] for k, v in sorted(row.items())} for row in rows]
 
 
-def _best(row: Mapping[int, int], k: int, size: int,
-          uncovered: set[tuple[int, int, int, int]]) -> int:
+def _best(
+    row: Mapping[int, int], k: int, size: int, uncovered: set[tuple[int, int, int, int]]
+) -> int:
     """The value of input ``k`` that covers most uncovered pairs with the row (lowest on ties)."""
     gains = [_gain(row, k, v, uncovered) for v in range(size)]
     return gains.index(max(gains))
@@ -414,6 +420,7 @@ def _best(row: Mapping[int, int], k: int, size: int,
 
 def _gain(row: Mapping[int, int], k: int, v: int, uncovered: set[tuple[int, int, int, int]]) -> int:
     return sum(
-        1 for p, value in row.items()
+        1
+        for p, value in row.items()
         if (min(p, k), value if p < k else v, max(p, k), v if p < k else value) in uncovered
     )

@@ -74,16 +74,27 @@ def _nested(obj: Any) -> Iterator[dmn.DecisionTable]:
 def all_tables(defs: dmn.Definitions) -> list[TableRef]:
     """Every decision table of the model: decisions' first, then knowledge models'."""
     found = [TableRef(d.name, DECISION, t) for d in defs.decisions for t in _nested(d.expression)]
-    found += [TableRef(b.name, KNOWLEDGE_MODEL, t)
-              for b in defs.business_knowledge_models for t in _nested(b.logic)]
+    found += [
+        TableRef(b.name, KNOWLEDGE_MODEL, t)
+        for b in defs.business_knowledge_models
+        for t in _nested(b.logic)
+    ]
     return found
 
 
 def all_rules(defs: dmn.Definitions) -> list[RuleRef]:
     """Every rule of every decision table of the model, in document order."""
     return [
-        RuleRef(ref.owner, ref.kind, index, ref.table.id, position, rule.id,
-                rule.label or rule.id or f"#{position}", rule.extensions.get("source.cell"))
+        RuleRef(
+            ref.owner,
+            ref.kind,
+            index,
+            ref.table.id,
+            position,
+            rule.id,
+            rule.label or rule.id or f"#{position}",
+            rule.extensions.get("source.cell"),
+        )
         for index, ref in enumerate(all_tables(defs))
         for position, rule in enumerate(ref.table.rules, 1)
     ]
@@ -91,8 +102,11 @@ def all_rules(defs: dmn.Definitions) -> list[RuleRef]:
 
 def match_keys(tables: Iterable[Any]) -> set[MatchKey]:
     """The rules that made some table's result, from an engine ``Result.tables``."""
-    return {(record.table_id, match.index, match.rule_id)
-            for record in tables for match in record.matches}
+    return {
+        (record.table_id, match.index, match.rule_id)
+        for record in tables
+        for match in record.matches
+    }
 
 
 @dataclass(slots=True)

@@ -110,7 +110,7 @@ def literal(node: nodes.Node, text: str) -> Any:
         and node.function.name in _TEMPORAL_FUNCTIONS
     ):
         return _TEMPORAL_FUNCTIONS[node.function.name](node.arguments[0].value.value)
-    raise DeclarationError(f"{text[node.span[0]:node.span[1]]!r} is not a literal")
+    raise DeclarationError(f"{text[node.span[0] : node.span[1]]!r} is not a literal")
 
 
 def _test(node: nodes.Node, text: str) -> Test:
@@ -122,7 +122,7 @@ def _test(node: nodes.Node, text: str) -> Test:
         if isinstance(node.expression, nodes.RangeLiteral):
             return Test("in", _range(node.expression, text))
         return Test("=", literal(node.expression, text))
-    raise DeclarationError(f"unsupported allowed value {text[node.span[0]:node.span[1]]!r}")
+    raise DeclarationError(f"unsupported allowed value {text[node.span[0] : node.span[1]]!r}")
 
 
 def _range(node: nodes.RangeLiteral, text: str) -> Range:

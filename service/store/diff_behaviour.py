@@ -164,8 +164,9 @@ class ChangedRules:
         return cls(frozenset(old), frozenset(new), frozenset(tables))
 
 
-def responsible(a: Answer, b: Answer, decisions: Sequence[str],
-                changed: ChangedRules) -> tuple[list[RuleHit], list[RuleHit]]:
+def responsible(
+    a: Answer, b: Answer, decisions: Sequence[str], changed: ChangedRules
+) -> tuple[list[RuleHit], list[RuleHit]]:
     """The rules behind a difference, on each side.
 
     A rule is responsible when it matched in one version only, or matched in both but was
@@ -173,6 +174,7 @@ def responsible(a: Answer, b: Answer, decisions: Sequence[str],
     comes from an expression, not a table), every rule matched by the decisions that
     differ is given instead.
     """
+
     def side(mine: Answer, other: Answer, edited: frozenset[tuple[str, str]]) -> list[RuleHit]:
         found = []
         for decision in decisions:
@@ -192,8 +194,11 @@ def responsible(a: Answer, b: Answer, decisions: Sequence[str],
 
 
 def compare_answers(
-    old: Responder, new: Responder, input_sets: Iterable[Mapping[str, Any]],
-    sources: Mapping[int, str] | None = None, changed: ChangedRules | None = None,
+    old: Responder,
+    new: Responder,
+    input_sets: Iterable[Mapping[str, Any]],
+    sources: Mapping[int, str] | None = None,
+    changed: ChangedRules | None = None,
 ) -> BehaviourDiff:
     """Run every input set through both versions; keep the ones answered differently."""
     names = old.admission.names + [n for n in new.admission.names if n not in old.names]
@@ -206,17 +211,26 @@ def compare_answers(
             if _rules_of(a) != _rules_of(b):
                 report.same_answer_other_rules += 1
             continue
-        decisions = [n for n in list(a.values) + [k for k in b.values if k not in a.values]
-                     if _differs(a.values, b.values, n)]
+        decisions = [
+            n
+            for n in list(a.values) + [k for k in b.values if k not in a.values]
+            if _differs(a.values, b.values, n)
+        ]
         if REFUSAL in outputs:
             decisions += [g for g in old.guards + new.guards if g not in decisions]
         old_rules, new_rules = responsible(a, b, decisions, changed or ChangedRules())
-        report.differences.append(Difference(
-            inputs={name: inputs.get(name) for name in names},
-            source=(sources or {}).get(index, "generated"),
-            outputs=outputs, old=a, new=b, decisions=decisions,
-            old_rules=old_rules, new_rules=new_rules,
-        ))
+        report.differences.append(
+            Difference(
+                inputs={name: inputs.get(name) for name in names},
+                source=(sources or {}).get(index, "generated"),
+                outputs=outputs,
+                old=a,
+                new=b,
+                decisions=decisions,
+                old_rules=old_rules,
+                new_rules=new_rules,
+            )
+        )
     return report
 
 
@@ -235,8 +249,9 @@ def seeds_of(version: str, cases: Sequence[TestCase]) -> list[tuple[dict[str, An
     ]
 
 
-def focus_inputs(structural: StructuralDiff, old: dmn.Definitions,
-                 new: dmn.Definitions) -> set[str] | None:
+def focus_inputs(
+    structural: StructuralDiff, old: dmn.Definitions, new: dmn.Definitions
+) -> set[str] | None:
     """The inputs the changed logic reads (None: all of them, when a knowledge model changed)."""
     if any(item.element == "knowledge model" for item in structural.logic):
         return None
@@ -249,8 +264,11 @@ def focus_inputs(structural: StructuralDiff, old: dmn.Definitions,
 
 
 def behaviour(
-    old: ModelVersion, new: ModelVersion, old_cases: Sequence[TestCase],
-    new_cases: Sequence[TestCase], structural: StructuralDiff,
+    old: ModelVersion,
+    new: ModelVersion,
+    old_cases: Sequence[TestCase],
+    new_cases: Sequence[TestCase],
+    structural: StructuralDiff,
     limit: int = boundaries.DEFAULT_LIMIT,
 ) -> BehaviourDiff:
     """The behavioural diff: test cases of both versions, then boundary cases."""
@@ -261,11 +279,13 @@ def behaviour(
     declared = [{k: v for k, v in s.items() if k in cands} for s in seed_sets]
     generated = boundaries.input_sets(cands, declared, cands if focus is None else focus, limit)
     ordered = boundaries.unique([*declared, *generated])
-    labels = {boundaries.set_key(inputs): label
-              for inputs, label in reversed(list(zip(declared, (s for _, s in seeds),
-                                                     strict=True)))}
+    labels = {
+        boundaries.set_key(inputs): label
+        for inputs, label in reversed(list(zip(declared, (s for _, s in seeds), strict=True)))
+    }
     sources = {i: labels.get(boundaries.set_key(s), "generated") for i, s in enumerate(ordered)}
-    report = compare_answers(Responder(old), Responder(new), ordered, sources,
-                             ChangedRules.of(structural))
+    report = compare_answers(
+        Responder(old), Responder(new), ordered, sources, ChangedRules.of(structural)
+    )
     report.from_tests = len(boundaries.unique(declared))
     return report

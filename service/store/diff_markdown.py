@@ -74,8 +74,11 @@ def _header(diff: VersionDiff) -> list[str]:
         "",
     ]
     changed = ", ".join(f"`{item.name}`" for item in diff.structural.logic) or "none"
-    rule_words = [f"{counts[f'rules_{k}']} {k}" for k in ("changed", "added", "removed", "moved")
-                  if counts[f"rules_{k}"]]
+    rule_words = [
+        f"{counts[f'rules_{k}']} {k}"
+        for k in ("changed", "added", "removed", "moved")
+        if counts[f"rules_{k}"]
+    ]
     lines.append(
         f"**In short:** decisions changed: {changed}"
         + (f"; rules: {', '.join(rule_words)}" if rule_words else "")
@@ -122,8 +125,10 @@ def _logic_lines(item: LogicChange) -> list[str]:
     lines += [f"- {c.what}: {_from_to(c)}" for c in item.changes]
     for column in item.columns:
         detail = "; ".join(f"{c.what}: {_from_to(c)}" for c in column.changes)
-        lines.append(f"- {column.role} column `{column.header}` {column.kind}"
-                     + (f": {detail}" if detail else ""))
+        lines.append(
+            f"- {column.role} column `{column.header}` {column.kind}"
+            + (f": {detail}" if detail else "")
+        )
     if item.changes or item.columns:
         lines.append("")
     if item.rules:
@@ -144,8 +149,11 @@ def _rule_rows(rule: RuleChange) -> list[str]:
     where = ref.cell or f"rule {ref.position}"
     if rule.kind == "moved" and rule.old is not None and rule.new is not None:
         where += f" (was position {rule.old.position}, now {rule.new.position})"
-    cells = rule.cells if rule.kind in ("changed", "moved") else [
-        c for c in rule.cells if (c.new if rule.kind == "added" else c.old) not in ("-", "")]
+    cells = (
+        rule.cells
+        if rule.kind in ("changed", "moved")
+        else [c for c in rule.cells if (c.new if rule.kind == "added" else c.old) not in ("-", "")]
+    )
     if not cells:
         return [f"| {kind} | {name} | {where} | | | |"]
     rows = []
@@ -199,8 +207,11 @@ def _list_change(old: list[Any], new: list[Any]) -> str:
     for label in kept_after:
         if feel_text(before[label]) != feel_text(after[label]):
             a, b = before[label], after[label]
-            inner = _context_change(a, b) if isinstance(a, dict) and isinstance(b, dict) else (
-                f"{short(a)} → {short(b)}")
+            inner = (
+                _context_change(a, b)
+                if isinstance(a, dict) and isinstance(b, dict)
+                else (f"{short(a)} → {short(b)}")
+            )
             parts.append(f"{label}: {inner}")
     if kept_before != kept_after:
         parts.append("order now " + ", ".join(kept_after))
@@ -228,8 +239,10 @@ def _part_change(item: Difference, name: str) -> str:
     if name == DEFECTS:
         return f"{'; '.join(old.defects) or 'none'} → {'; '.join(new.defects) or 'none'}"
     if name not in old.outputs or name not in new.outputs:
-        return f"{short(old.outputs.get(name)) if name in old.outputs else 'not returned'} → " \
-               f"{short(new.outputs.get(name)) if name in new.outputs else 'not returned'}"
+        return (
+            f"{short(old.outputs.get(name)) if name in old.outputs else 'not returned'} → "
+            f"{short(new.outputs.get(name)) if name in new.outputs else 'not returned'}"
+        )
     return describe_change(old.outputs[name], new.outputs[name])
 
 
@@ -244,7 +257,8 @@ def _rules_text(hits: Sequence[RuleHit]) -> str:
     by_decision: dict[str, list[str]] = {}
     for hit in dict.fromkeys(hits):
         by_decision.setdefault(hit.decision, []).append(
-            hit.rule + (f" ({hit.cell})" if hit.cell else ""))
+            hit.rule + (f" ({hit.cell})" if hit.cell else "")
+        )
     return "; ".join(f"{name} {', '.join(rules)}" for name, rules in by_decision.items())
 
 
@@ -267,13 +281,17 @@ def _whom(diff: VersionDiff, rows: int) -> list[str]:
     if not report.differences:
         lines.append(f"No input set of the {report.cases} checked gets a different answer.")
         if report.same_answer_other_rules:
-            lines.append(f"{report.same_answer_other_rules} get the same answer through "
-                         "other rules.")
+            lines.append(
+                f"{report.same_answer_other_rules} get the same answer through other rules."
+            )
         return [*lines, ""]
     grouped = groups(report.differences)
-    lines += [f"Input sets answered differently: {len(report.differences)} of {report.cases}, "
-              f"in {_count(len(grouped), 'group')} (same parts of the answer changed by the "
-              "same rules).", ""]
+    lines += [
+        f"Input sets answered differently: {len(report.differences)} of {report.cases}, "
+        f"in {_count(len(grouped), 'group')} (same parts of the answer changed by the "
+        "same rules).",
+        "",
+    ]
     for number, members in enumerate(grouped, 1):
         lines += _group_lines(number, members, report.input_names, diff, rows)
     return lines
@@ -283,8 +301,9 @@ def _part_name(name: str) -> str:
     return {REFUSAL: "refusal", DEFECTS: "table defects"}.get(name, name)
 
 
-def _group_lines(number: int, members: list[Difference], names: list[str],
-                 diff: VersionDiff, rows: int) -> list[str]:
+def _group_lines(
+    number: int, members: list[Difference], names: list[str], diff: VersionDiff, rows: int
+) -> list[str]:
     first = members[0]
     parts = ", ".join(_part_name(name) for name in first.outputs)
     lines = [
@@ -295,8 +314,9 @@ def _group_lines(number: int, members: list[Difference], names: list[str],
     ]
     varying = [n for n in names if len({feel_text(m.inputs.get(n)) for m in members}) > 1]
     common = [n for n in names if n not in varying]
-    given = [f"{n} = {feel_text(first.inputs.get(n))}" for n in common
-             if first.inputs.get(n) is not None]
+    given = [
+        f"{n} = {feel_text(first.inputs.get(n))}" for n in common if first.inputs.get(n) is not None
+    ]
     absent = [n for n in common if first.inputs.get(n) is None]
     if given:
         lines.append(f"- {'all with' if len(members) > 1 else 'inputs:'} {', '.join(given)}")

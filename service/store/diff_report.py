@@ -58,24 +58,36 @@ class VersionDiff:
 
 def info(version: ModelVersion, status: str) -> VersionInfo:
     """The :class:`VersionInfo` of a loaded version with its release status."""
-    return VersionInfo(version.version, version.sha256, status, version.title,
-                       version.metadata.get("effective_date"))
+    return VersionInfo(
+        version.version,
+        version.sha256,
+        status,
+        version.title,
+        version.metadata.get("effective_date"),
+    )
 
 
 def compare_versions(
-    old: ModelVersion, new: ModelVersion, old_cases: Sequence[TestCase],
-    new_cases: Sequence[TestCase], statuses: tuple[str, str] = ("draft", "draft"),
+    old: ModelVersion,
+    new: ModelVersion,
+    old_cases: Sequence[TestCase],
+    new_cases: Sequence[TestCase],
+    statuses: tuple[str, str] = ("draft", "draft"),
     limit: int = boundaries.DEFAULT_LIMIT,
 ) -> VersionDiff:
     """The full diff of two loaded versions (the service's entry point)."""
     structural = diff_models(old.definitions, new.definitions)
     behavioural = behaviour(old, new, old_cases, new_cases, structural, limit)
-    return VersionDiff(old.model_id, info(old, statuses[0]), info(new, statuses[1]),
-                       structural, behavioural)
+    return VersionDiff(
+        old.model_id, info(old, statuses[0]), info(new, statuses[1]), structural, behavioural
+    )
 
 
 def diff_published(
-    decisions_dir: Path, model_id: str, old_version: str, new_version: str,
+    decisions_dir: Path,
+    model_id: str,
+    old_version: str,
+    new_version: str,
     limit: int = boundaries.DEFAULT_LIMIT,
 ) -> VersionDiff:
     """Load two published versions (and their tests and status) and diff them.
@@ -92,9 +104,13 @@ def diff_published(
     return diff_loaded(decisions_dir, loaded[0], loaded[1], limit)
 
 
-def diff_loaded(decisions_dir: Path, old: ModelVersion, new: ModelVersion,
-                limit: int = boundaries.DEFAULT_LIMIT,
-                statuses: tuple[str, str] | None = None) -> VersionDiff:
+def diff_loaded(
+    decisions_dir: Path,
+    old: ModelVersion,
+    new: ModelVersion,
+    limit: int = boundaries.DEFAULT_LIMIT,
+    statuses: tuple[str, str] | None = None,
+) -> VersionDiff:
     """Diff two versions already loaded (the service's catalogue holds them), reading their
     test cases from ``decisions_dir`` and, unless ``statuses`` gives them, their release
     status. Published versions never change, so a caller may cache the result by the two
@@ -114,8 +130,9 @@ def diff_loaded(decisions_dir: Path, old: ModelVersion, new: ModelVersion,
 
 def summary(diff: VersionDiff) -> dict[str, int]:
     """The counts a reader wants first."""
-    rules = [rule for item in diff.structural.logic for rule in item.rules
-             if item.kind == "changed"]
+    rules = [
+        rule for item in diff.structural.logic for rule in item.rules if item.kind == "changed"
+    ]
     return {
         "decisions_changed": len(diff.structural.logic),
         "inputs_changed": len(diff.structural.inputs),
@@ -142,8 +159,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, Range):
-        return {"start": plain(value.start), "end": plain(value.end),
-                "start_included": value.start_included, "end_included": value.end_included}
+        return {
+            "start": plain(value.start),
+            "end": plain(value.end),
+            "start_included": value.start_included,
+            "end_included": value.end_included,
+        }
     if isinstance(value, Function):
         return None
     return str(value)  # temporal values: their ISO 8601 form
@@ -161,24 +182,41 @@ def _ref(ref: RuleRef | None) -> dict[str, Any] | None:
 
 def _rule(rule: RuleChange) -> dict[str, Any]:
     return {
-        "change": rule.kind, "moved": rule.moved, "from": _ref(rule.old), "to": _ref(rule.new),
-        "cells": [{"column": c.column, "role": c.role, "from": c.old, "to": c.new}
-                  for c in rule.cells],
+        "change": rule.kind,
+        "moved": rule.moved,
+        "from": _ref(rule.old),
+        "to": _ref(rule.new),
+        "cells": [
+            {"column": c.column, "role": c.role, "from": c.old, "to": c.new} for c in rule.cells
+        ],
     }
 
 
 def _item(item: ItemChange) -> dict[str, Any]:
-    return {"name": item.name, "change": item.kind,
-            "properties": [_change(c) for c in item.changes]}
+    return {
+        "name": item.name,
+        "change": item.kind,
+        "properties": [_change(c) for c in item.changes],
+    }
 
 
 def _logic(item: LogicChange) -> dict[str, Any]:
     return {
-        "name": item.name, "element": item.element, "change": item.kind,
-        "sheet": item.sheet, "cell": item.cell,
+        "name": item.name,
+        "element": item.element,
+        "change": item.kind,
+        "sheet": item.sheet,
+        "cell": item.cell,
         "properties": [_change(c) for c in item.changes],
-        "columns": [{"change": c.kind, "role": c.role, "header": c.header,
-                     "properties": [_change(p) for p in c.changes]} for c in item.columns],
+        "columns": [
+            {
+                "change": c.kind,
+                "role": c.role,
+                "header": c.header,
+                "properties": [_change(p) for p in c.changes],
+            }
+            for c in item.columns
+        ],
         "rules": [_rule(r) for r in item.rules],
     }
 
@@ -190,13 +228,19 @@ def _hits(hits: Sequence[RuleHit]) -> list[dict[str, Any]]:
 def _answer(answer: Answer, hits: Sequence[RuleHit], names: Sequence[str]) -> dict[str, Any]:
     """One side of a difference: its refusals, the outputs that differ, defects, rules."""
     outputs = {name: answer.outputs[name] for name in names if name in answer.outputs}
-    return {"refused": answer.refused, "outputs": plain(outputs),
-            "defects": answer.defects, "rules": _hits(hits)}
+    return {
+        "refused": answer.refused,
+        "outputs": plain(outputs),
+        "defects": answer.defects,
+        "rules": _hits(hits),
+    }
 
 
 def _difference(item: Difference) -> dict[str, Any]:
     return {
-        "inputs": plain(item.inputs), "source": item.source, "outputs": item.outputs,
+        "inputs": plain(item.inputs),
+        "source": item.source,
+        "outputs": item.outputs,
         "decisions": item.decisions,
         "from": _answer(item.old, item.old_rules, item.outputs),
         "to": _answer(item.new, item.new_rules, item.outputs),
@@ -204,8 +248,13 @@ def _difference(item: Difference) -> dict[str, Any]:
 
 
 def _side(side: VersionInfo) -> dict[str, Any]:
-    return {"version": side.version, "hash": side.sha256, "status": side.status,
-            "title": side.title, "effective_date": side.effective_date}
+    return {
+        "version": side.version,
+        "hash": side.sha256,
+        "status": side.status,
+        "title": side.title,
+        "effective_date": side.effective_date,
+    }
 
 
 def to_json(diff: VersionDiff) -> dict[str, Any]:

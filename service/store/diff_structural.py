@@ -85,13 +85,18 @@ def diff_models(old: dmn.Definitions, new: dmn.Definitions) -> StructuralDiff:
 
 def _metadata(old: dmn.Definitions, new: dmn.Definitions) -> list[Change]:
     def meta(defs: dmn.Definitions) -> dict[str, str]:
-        found = {k.removeprefix("model."): v for k, v in defs.extensions.items()
-                 if k.startswith("model.")}
+        found = {
+            k.removeprefix("model."): v
+            for k, v in defs.extensions.items()
+            if k.startswith("model.")
+        }
         return {"title": defs.name, **found, "description": defs.description or ""}
 
     before, after = meta(old), meta(new)
-    keys = sorted(set(before) | set(after),
-                  key=lambda k: (_METADATA_ORDER.index(k) if k in _METADATA_ORDER else 99, k))
+    keys = sorted(
+        set(before) | set(after),
+        key=lambda k: (_METADATA_ORDER.index(k) if k in _METADATA_ORDER else 99, k),
+    )
     return differing([(k, before.get(k), after.get(k)) for k in keys])
 
 
@@ -127,8 +132,7 @@ def _inputs(old: dmn.Definitions, new: dmn.Definitions) -> list[ItemChange]:
 
 def _types(old: dmn.Definitions, new: dmn.Definitions) -> list[ItemChange]:
     found = []
-    for name, before, after in keyed(old.item_definitions, new.item_definitions,
-                                      lambda i: i.name):
+    for name, before, after in keyed(old.item_definitions, new.item_definitions, lambda i: i.name):
         if before is None or after is None:
             found.append(ItemChange(name, "added" if before is None else "removed"))
         else:
@@ -144,13 +148,18 @@ def _types(old: dmn.Definitions, new: dmn.Definitions) -> list[ItemChange]:
 def _logic(old: dmn.Definitions, new: dmn.Definitions) -> list[LogicChange]:
     found = []
     pairs = [("decision", d) for d in keyed(old.decisions, new.decisions, lambda d: d.name)]
-    pairs += [("knowledge model", b) for b in keyed(
-        old.business_knowledge_models, new.business_knowledge_models, lambda b: b.name)]
+    pairs += [
+        ("knowledge model", b)
+        for b in keyed(
+            old.business_knowledge_models, new.business_knowledge_models, lambda b: b.name
+        )
+    ]
     for element, (name, before, after) in pairs:
         source = after if after is not None else before
         where = source.extensions if source is not None else {}
-        change = LogicChange(name, element, "changed", where.get("source.sheet"),
-                             where.get("source.cell"))
+        change = LogicChange(
+            name, element, "changed", where.get("source.sheet"), where.get("source.cell")
+        )
         if before is None or after is None:
             change.kind = "added" if before is None else "removed"
             body = _body(source) if source is not None else None
@@ -177,8 +186,9 @@ def _requirement_names(defs: dmn.Definitions, element: Any) -> str:
     return ", ".join(names)
 
 
-def _element_changes(old_defs: dmn.Definitions, new_defs: dmn.Definitions, old: Any,
-                     new: Any) -> list[Change]:
+def _element_changes(
+    old_defs: dmn.Definitions, new_defs: dmn.Definitions, old: Any, new: Any
+) -> list[Change]:
     def props(defs: dmn.Definitions, element: Any) -> dict[str, str | None]:
         ext = element.extensions
         found = {
@@ -187,8 +197,12 @@ def _element_changes(old_defs: dmn.Definitions, new_defs: dmn.Definitions, old: 
             "uses": _requirement_names(defs, element),
         }
         if isinstance(element, dmn.Decision):
-            found |= {"question": element.question, "allowed answers": element.allowed_answers,
-                      "top level": ext.get("decision.top_level"), "role": ext.get("decision.role")}
+            found |= {
+                "question": element.question,
+                "allowed answers": element.allowed_answers,
+                "top level": ext.get("decision.top_level"),
+                "role": ext.get("decision.role"),
+            }
         elif element.logic is not None:
             found["parameters"] = ", ".join(p.name for p in element.logic.parameters)
         return found
@@ -205,8 +219,9 @@ def _kind(expression: dmn.Expression | None) -> str:
     return words.get(name, name.lower())
 
 
-def _compare_logic(change: LogicChange, old: dmn.Expression | None,
-                   new: dmn.Expression | None) -> None:
+def _compare_logic(
+    change: LogicChange, old: dmn.Expression | None, new: dmn.Expression | None
+) -> None:
     if _kind(old) != _kind(new):
         change.changes.append(Change("logic", _kind(old), _kind(new)))
     elif isinstance(old, dmn.DecisionTable) and isinstance(new, dmn.DecisionTable):

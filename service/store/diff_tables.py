@@ -76,9 +76,9 @@ def differing(pairs: Sequence[tuple[str, str | None, str | None]]) -> list[Chang
     return [Change(what, old, new) for what, old, new in pairs if (old or None) != (new or None)]
 
 
-def keyed(old: Sequence[Any], new: Sequence[Any], key: Callable[[Any], str]) -> list[
-    tuple[str, Any | None, Any | None]
-]:
+def keyed(
+    old: Sequence[Any], new: Sequence[Any], key: Callable[[Any], str]
+) -> list[tuple[str, Any | None, Any | None]]:
     """(key, old item, new item) for every key in either list: new's order, removed last."""
     old_by = {key(item): item for item in old}
     new_by = {key(item): item for item in new}
@@ -129,11 +129,15 @@ def policy(table: dmn.DecisionTable) -> str:
     return f"{table.hit_policy} {table.aggregation}" if table.aggregation else table.hit_policy
 
 
-def compare_tables(old: dmn.DecisionTable, new: dmn.DecisionTable
-                   ) -> tuple[list[Change], list[ColumnChange], list[RuleChange]]:
+def compare_tables(
+    old: dmn.DecisionTable, new: dmn.DecisionTable
+) -> tuple[list[Change], list[ColumnChange], list[RuleChange]]:
     """The table-level changes (hit policy), the column changes and the rule changes."""
-    return (differing([("hit policy", policy(old), policy(new))]), _columns(old, new),
-            _rules(old, new))
+    return (
+        differing([("hit policy", policy(old), policy(new))]),
+        _columns(old, new),
+        _rules(old, new),
+    )
 
 
 def _columns(old: dmn.DecisionTable, new: dmn.DecisionTable) -> list[ColumnChange]:
@@ -142,22 +146,39 @@ def _columns(old: dmn.DecisionTable, new: dmn.DecisionTable) -> list[ColumnChang
 
     found = []
     for header, a, b in keyed(old.inputs, new.inputs, input_header):
-        found += _column("input", header, a, b, lambda c: [
-            ("expression", c.input_expression.text.strip()),
-            ("type", c.input_expression.type_ref), ("allowed values", values(c.input_values))])
+        found += _column(
+            "input",
+            header,
+            a,
+            b,
+            lambda c: [
+                ("expression", c.input_expression.text.strip()),
+                ("type", c.input_expression.type_ref),
+                ("allowed values", values(c.input_values)),
+            ],
+        )
     outputs = [(output_header(c, i), c) for i, c in enumerate(old.outputs)]
     outputs_new = [(output_header(c, i), c) for i, c in enumerate(new.outputs)]
     for header, a, b in keyed(outputs, outputs_new, lambda pair: pair[0]):
-        found += _column("output", header, a and a[1], b and b[1], lambda c: [
-            ("type", c.type_ref), ("allowed values", values(c.output_values)),
-            ("default", c.default_output_entry.text if c.default_output_entry else None)])
+        found += _column(
+            "output",
+            header,
+            a and a[1],
+            b and b[1],
+            lambda c: [
+                ("type", c.type_ref),
+                ("allowed values", values(c.output_values)),
+                ("default", c.default_output_entry.text if c.default_output_entry else None),
+            ],
+        )
     for header, a, b in keyed(old.annotations, new.annotations, lambda a: a.name.strip()):
         found += _column("annotation", header, a, b, lambda c: [])
     return found
 
 
-def _column(role: str, header: str, old: Any, new: Any,
-            props: Callable[[Any], list[tuple[str, str | None]]]) -> list[ColumnChange]:
+def _column(
+    role: str, header: str, old: Any, new: Any, props: Callable[[Any], list[tuple[str, str | None]]]
+) -> list[ColumnChange]:
     if old is None or new is None:
         return [ColumnChange("added" if old is None else "removed", role, header)]
     before, after = props(old), props(new)
@@ -169,12 +190,18 @@ def whole_rules(table: dmn.DecisionTable, kind: str) -> list[RuleChange]:
     """Every rule of a table added or removed as a whole (``kind``), with all its cells."""
     found = []
     for position, rule in enumerate(table.rules, 1):
-        cells = [CellChange(header, role, text if kind == "removed" else None,
-                            text if kind == "added" else None)
-                 for (role, header), text in rule_cells(table, rule).items()]
+        cells = [
+            CellChange(
+                header, role, text if kind == "removed" else None, text if kind == "added" else None
+            )
+            for (role, header), text in rule_cells(table, rule).items()
+        ]
         ref = rule_ref(rule, position)
-        found.append(RuleChange(kind, ref if kind == "removed" else None,
-                                ref if kind == "added" else None, cells))
+        found.append(
+            RuleChange(
+                kind, ref if kind == "removed" else None, ref if kind == "added" else None, cells
+            )
+        )
     return found
 
 
@@ -192,8 +219,11 @@ def _rules(old: dmn.DecisionTable, new: dmn.DecisionTable) -> list[RuleChange]:
     for i, j in pairs:
         cells = _cell_changes(a[i], b[j])
         if cells or (i, j) in moved:
-            found.append(RuleChange("changed" if cells else "moved", refs_a[i], refs_b[j], cells,
-                                    (i, j) in moved))
+            found.append(
+                RuleChange(
+                    "changed" if cells else "moved", refs_a[i], refs_b[j], cells, (i, j) in moved
+                )
+            )
     matched_a = {i for i, _ in pairs}
     for j in range(len(b)):
         if j not in matched_b:
@@ -214,8 +244,15 @@ def _cell_changes(old: dict[Column, str] | None, new: dict[Column, str] | None) 
     """Cells that differ; a missing side (an added or removed rule) gives every cell."""
     if not old or not new:
         side = old or new or {}
-        return [CellChange(header, role, side[(role, header)] if old else None,
-                           side[(role, header)] if new else None) for role, header in side]
+        return [
+            CellChange(
+                header,
+                role,
+                side[(role, header)] if old else None,
+                side[(role, header)] if new else None,
+            )
+            for role, header in side
+        ]
     keys = list(new) + [k for k in old if k not in new]
     found = []
     for role, header in keys:
@@ -245,8 +282,10 @@ class RuleKey:
 
 
 def match_rules(
-    old: Sequence[dict[Column, str]], new: Sequence[dict[Column, str]],
-    old_keys: Sequence[RuleKey], new_keys: Sequence[RuleKey],
+    old: Sequence[dict[Column, str]],
+    new: Sequence[dict[Column, str]],
+    old_keys: Sequence[RuleKey],
+    new_keys: Sequence[RuleKey],
 ) -> list[tuple[int, int]]:
     """Pairs (old index, new index) of the same rule in two versions of a table."""
     pairs: list[tuple[int, int]] = []
@@ -266,7 +305,9 @@ def match_rules(
     take(lambda i, j: old_keys[i].same(new_keys[j]))
     scored = sorted(
         (-_similarity(old[i], new[j]), abs(i - j), i, j)
-        for i in free_a for j in free_b if not old_keys[i].distinct(new_keys[j])
+        for i in free_a
+        for j in free_b
+        if not old_keys[i].distinct(new_keys[j])
     )
     for score, _, i, j in scored:
         if -score >= 0.5 and i in free_a and j in free_b:
@@ -285,7 +326,8 @@ def _similarity(a: dict[Column, str], b: dict[Column, str]) -> float:
     if not keys:
         return 1.0
     equal = sum(
-        1 for role, header in keys
+        1
+        for role, header in keys
         if a.get((role, header), _empty_cell(role)) == b.get((role, header), _empty_cell(role))
     )
     return equal / len(keys)

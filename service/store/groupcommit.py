@@ -65,7 +65,7 @@ def decode_frames(buffer: bytearray) -> list[tuple[int, list[dict[str, Any]]]]:
         end = offset + FRAME_IN.size + length
         if len(buffer) < end:
             break
-        rows = marshal.loads(buffer[offset + FRAME_IN.size:end])
+        rows = marshal.loads(buffer[offset + FRAME_IN.size : end])
         for row in rows:
             row["created_at"] = _EPOCH + row["created_at"] * _MICROSECOND
         frames.append((seq, rows))
@@ -121,8 +121,12 @@ class GroupCommitWriter:
 
     async def _spawn(self) -> None:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "service.store.writer", self._url,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "service.store.writer",
+            self._url,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
         )
         assert process.stdout is not None
         try:
@@ -162,9 +166,7 @@ class GroupCommitWriter:
     @property
     def alive(self) -> bool:
         """True while the writer process accepts rows."""
-        return (
-            not self._closed and self._process is not None and self._process.returncode is None
-        )
+        return not self._closed and self._process is not None and self._process.returncode is None
 
     @property
     def state(self) -> str:
@@ -190,8 +192,11 @@ class GroupCommitWriter:
         lived = time.monotonic() - self._started_at
         if lived > HEALTHY_RUN:  # it ran a good while: a new failure, not a crash loop
             self._delay = self._first_delay
-        log.error("the audit writer exited with status %s; starting it again in %.1f s",
-                  self.last_exit, self._delay)
+        log.error(
+            "the audit writer exited with status %s; starting it again in %.1f s",
+            self.last_exit,
+            self._delay,
+        )
         self._restarter = asyncio.create_task(self._restart())
 
     async def _restart(self) -> None:
@@ -280,4 +285,3 @@ class GroupCommitWriter:
         for waiter in pending.values():
             if not waiter.done():
                 waiter.set_exception(AuditUnavailable(reason))
-

@@ -88,9 +88,7 @@ class VersionReport:
         if not self.cases:
             return "no test cases"
         failed, errors = self.count(FAILED), self.count(ERROR)
-        extra = ", ".join(
-            f"{n} {word}" for n, word in ((failed, "failed"), (errors, "error")) if n
-        )
+        extra = ", ".join(f"{n} {word}" for n, word in ((failed, "failed"), (errors, "error")) if n)
         text = f"{self.count(PASSED)}/{len(self.cases)} passed"
         return f"{text} ({extra})" if extra else text
 
@@ -130,7 +128,9 @@ def load_cases(path: Path) -> list[TestCase]:
 
 
 def run_all(
-    decisions_dir: Path, model_id: str | None = None, version: str | None = None,
+    decisions_dir: Path,
+    model_id: str | None = None,
+    version: str | None = None,
     with_coverage: bool = False,
 ) -> list[VersionReport]:
     """Run the tests of every published version (or of one model, or one version)."""

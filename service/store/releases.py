@@ -43,8 +43,16 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 # Every ReleaseError code (documented in docs/versions.md).
-CODES = ("NOT_PUBLISHED", "WRONG_STATUS", "HASH_CHANGED", "SAME_PERSON", "NAME_MISSING",
-         "TESTS_FAILED", "NO_TESTS", "BAD_RECORD")
+CODES = (
+    "NOT_PUBLISHED",
+    "WRONG_STATUS",
+    "HASH_CHANGED",
+    "SAME_PERSON",
+    "NAME_MISSING",
+    "TESTS_FAILED",
+    "NO_TESTS",
+    "BAD_RECORD",
+)
 
 Clock = Callable[[], datetime.datetime]
 TestRunner = Callable[[Path, str, str], regression.VersionReport]
@@ -226,19 +234,28 @@ def format_book(book: ReleaseBook) -> str:
     versions = []
     for version in sorted(book.releases, key=version_key):
         release = book.releases[version]
-        versions.append({
-            "version": release.version,
-            "status": release.status,
-            "hash": release.hash,
-            "history": [_event_json(event) for event in release.history],
-        })
+        versions.append(
+            {
+                "version": release.version,
+                "status": release.status,
+                "hash": release.hash,
+                "history": [_event_json(event) for event in release.history],
+            }
+        )
     body = {"model": book.model_id, "versions": versions}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def _event_json(event: Event) -> dict[str, str]:
-    data = {"action": event.action, "status": event.status, "by": event.by, "at": event.at,
-            "hash": event.hash, "tests": event.tests, "note": event.note}
+    data = {
+        "action": event.action,
+        "status": event.status,
+        "by": event.by,
+        "at": event.at,
+        "hash": event.hash,
+        "tests": event.tests,
+        "note": event.note,
+    }
     return {key: value for key, value in data.items() if value or key in ("by", "at", "hash")}
 
 
@@ -323,8 +340,9 @@ def _transition(step: Step, action: str, check: Check | None) -> Release:
     tests = check(step, release, sha256) if check is not None else ""
     if release is None:
         release = book.releases[step.version] = Release(step.version, sha256)
-    event = Event(action, target, step.by.strip(), _stamp(step.clock), sha256, tests,
-                  step.note.strip())
+    event = Event(
+        action, target, step.by.strip(), _stamp(step.clock), sha256, tests, step.note.strip()
+    )
     release.history.append(event)
     write_book(book)
     return release
@@ -394,7 +412,9 @@ def next_version(decisions_dir: Path, model_id: str) -> str:
 
 
 def default_version(
-    versions: Sequence[str], book: ReleaseBook, hashes: dict[str, str] | None = None,
+    versions: Sequence[str],
+    book: ReleaseBook,
+    hashes: dict[str, str] | None = None,
     drafts: bool = False,
 ) -> str | None:
     """The version that answers a request naming none.
@@ -417,8 +437,10 @@ def verify(decisions_dir: Path) -> list[str]:
     A record must be readable and name a published file whose hash is the recorded one.
     """
     problems: list[str] = []
-    models = sorted({model for model, _ in regression.published(decisions_dir)}
-                    | set(_recorded_models(decisions_dir)))
+    models = sorted(
+        {model for model, _ in regression.published(decisions_dir)}
+        | set(_recorded_models(decisions_dir))
+    )
     for model_id in models:
         try:
             book = read_book(decisions_dir, model_id)

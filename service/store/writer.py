@@ -51,7 +51,7 @@ def _commit(inserter: RowInserter, frames: list[tuple[int, list[dict[str, Any]]]
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def serve(url: str, fd_in: int, fd_out: int) -> None:

@@ -90,9 +90,23 @@ def serve_command(
 ) -> list[str]:
     """The ``tablerx serve`` command line, run with this test's Python."""
     return [
-        sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())",
-        "serve", "--host", "127.0.0.1", "--port", str(port), "--decisions", str(decisions),
-        "--database", database, "--workers", str(workers), "--log-level", "warning", *extra,
+        sys.executable,
+        "-c",
+        "import sys; from service.cli import main; sys.exit(main())",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--decisions",
+        str(decisions),
+        "--database",
+        database,
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        *extra,
     ]
 
 
@@ -109,8 +123,15 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
 class Server:
     """A ``tablerx serve`` subprocess on loopback."""
 
-    def __init__(self, decisions: Path, database: str, log: Path, workers: int = 1,
-                 extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        decisions: Path,
+        database: str,
+        log: Path,
+        workers: int = 1,
+        extra: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.decisions = decisions
         self.database = database
         self.log = log
@@ -130,7 +151,10 @@ class Server:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 serve_command(self.port, self.decisions, self.database, self.workers, self.extra),
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: SIGKILL reaches the workers
             )
         wait_until(self._ready, timeout, f"server on port {self.port} ready")
@@ -138,8 +162,10 @@ class Server:
     def _ready(self) -> bool:
         assert self.process is not None
         if self.process.poll() is not None:
-            raise RuntimeError(f"server exited with {self.process.returncode}: "
-                               f"{self.log.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"server exited with {self.process.returncode}: "
+                f"{self.log.read_text(errors='replace')[-2000:]}"
+            )
         try:
             return httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200
         except httpx.HTTPError:

@@ -22,7 +22,9 @@ def settings(tmp_path: Path) -> Settings:
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
     """An in-process client of an app shared by the tests of one module."""
     database = tmp_path_factory.mktemp("audit") / "audit.sqlite"
-    client = InProcess(create_app(Settings(decisions_dir=MODELS, database_url=f"sqlite:///{database}")))
+    client = InProcess(
+        create_app(Settings(decisions_dir=MODELS, database_url=f"sqlite:///{database}"))
+    )
     yield client
     client.close()
 
@@ -42,4 +44,3 @@ def server(tmp_path: Path) -> Iterator[Server]:
     server.start()
     yield server
     server.stop()
-

@@ -32,8 +32,10 @@ CASES: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({"ecog": None}, {"ecog": None}),
     ({"progressed_on_first_line": 1}, {"progressed_on_first_line": D(1)}),
     ({"line_of_therapy": 3}, {"line_of_therapy": D(3)}),
-    ({"line_of_therapy": 3, "prior_regimen": "Other", "progressed_on_first_line": False},
-     {"line_of_therapy": D(3), "prior_regimen": "Other", "progressed_on_first_line": False}),
+    (
+        {"line_of_therapy": 3, "prior_regimen": "Other", "progressed_on_first_line": False},
+        {"line_of_therapy": D(3), "prior_regimen": "Other", "progressed_on_first_line": False},
+    ),
     ({"lvef_percent": 4}, {"lvef_percent": D(4)}),
     ({"symptoms": ["cough", "sneeze"]}, {"symptoms": ["cough", "sneeze"]}),
     ({"symptoms": "cough"}, {"symptoms": "cough"}),
@@ -43,8 +45,9 @@ CASES: list[tuple[dict[str, Any], dict[str, Any]]] = [
 
 
 def _feel(changes: dict[str, Any]) -> dict[str, Any]:
-    base = {k: (D(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-            for k, v in VALID.items()}
+    base = {
+        k: (D(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in VALID.items()
+    }
     return {k: v for k, v in {**base, **changes}.items() if v is not None}
 
 
@@ -57,8 +60,9 @@ def test_json_and_feel_values_get_the_same_problems(
     json_changes: dict[str, Any], feel_changes: dict[str, Any]
 ) -> None:
     checks = Admission.of(VERSION.definitions)
-    from_json = checks.validate(jsonmap.parse_body(jsonmap.dumps(_json(json_changes))),
-                                jsonmap.from_json)
+    from_json = checks.validate(
+        jsonmap.parse_body(jsonmap.dumps(_json(json_changes))), jsonmap.from_json
+    )
     from_feel = checks.validate(_feel(feel_changes), feel_value)
     assert from_json.problems == from_feel.problems
 
@@ -83,17 +87,24 @@ def test_a_temporal_value_is_checked_by_kind() -> None:
     bad = checks.validate(_feel({"visit_date": "2024-01-31"}))  # FEEL: a string, not a date
     assert good.problems == [] and good.values["visit_date"] == Date(2024, 1, 31)
     assert [(p.code, p.field) for p in bad.problems] == [("INVALID_TYPE", "visit_date")]
-    assert bad.problems[0].message == ("visit_date must be a date as an ISO 8601 string such "
-                                       "as '2024-01-31'")
+    assert bad.problems[0].message == (
+        "visit_date must be a date as an ISO 8601 string such as '2024-01-31'"
+    )
 
 
 def test_the_messages_live_in_the_store() -> None:
     assert admission.missing_required("ecog").as_json() == {
-        "code": "MISSING_REQUIRED_FIELD", "message": "ecog is required", "field": "ecog"}
+        "code": "MISSING_REQUIRED_FIELD",
+        "message": "ecog is required",
+        "field": "ecog",
+    }
     api = Path(__file__).resolve().parents[2] / "service" / "api"
     assert not (api / "validation.py").exists()
-    assert not any('"MISSING_REQUIRED_FIELD"' in p.read_text(encoding="utf-8")
-                   for p in api.glob("*.py") if p.name != "errors.py")
+    assert not any(
+        '"MISSING_REQUIRED_FIELD"' in p.read_text(encoding="utf-8")
+        for p in api.glob("*.py")
+        if p.name != "errors.py"
+    )
 
 
 class Spy:
@@ -116,8 +127,9 @@ class Spy:
         ({"prior_regimen": "Paclitaxel"}, 422, "guards only", ["T0_r6"]),  # a guard match
     ],
 )
-def test_guards_first(settings: Settings, changes: dict[str, Any], status: int,
-                      evaluated: str, guard_rules: list[str]) -> None:
+def test_guards_first(
+    settings: Settings, changes: dict[str, Any], status: int, evaluated: str, guard_rules: list[str]
+) -> None:
     app = create_app(settings)
     prepared = app.state.service.resolve("triage-demo", None)
     spy = Spy(prepared.version.compiled)
@@ -130,8 +142,11 @@ def test_guards_first(settings: Settings, changes: dict[str, Any], status: int,
         client.close()
     assert response.status_code == status, response.text
     # the audit record keeps what the guards found, refusal or not
-    assert record["matched_rules"][0] == {"decision": "Request validation",
-                                          "table_id": "t_guard", "rules": guard_rules}
+    assert record["matched_rules"][0] == {
+        "decision": "Request validation",
+        "table_id": "t_guard",
+        "rules": guard_rules,
+    }
     guards = prepared.guards
     expected = [guards, prepared.top_level] if evaluated != "guards only" else [guards]
     assert spy.calls == expected

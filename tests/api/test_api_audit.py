@@ -21,10 +21,15 @@ def audit_of(client: InProcess, evaluation_id: str) -> dict[str, Any]:
 
 
 def test_answered_call_is_recorded_with_everything(client: InProcess) -> None:
-    raw = b'{"line_of_therapy": 2, "progressed_on_first_line": true, "her2_status": "negative",' \
-          b' "ecog": 0, "dose_ratio": 0.30000000000000000000000000000000001}'
-    headers = {"x-request-id": "ehr-req-42", "x-caller-id": "ward-7-ehr",
-               "content-type": "application/json"}
+    raw = (
+        b'{"line_of_therapy": 2, "progressed_on_first_line": true, "her2_status": "negative",'
+        b' "ecog": 0, "dose_ratio": 0.30000000000000000000000000000000001}'
+    )
+    headers = {
+        "x-request-id": "ehr-req-42",
+        "x-caller-id": "ward-7-ehr",
+        "content-type": "application/json",
+    }
     answer = client.post(URL, content=raw, headers=headers)
     assert answer.status_code == 200
     record = audit_of(client, answer.json()["evaluation_id"])
@@ -33,7 +38,8 @@ def test_answered_call_is_recorded_with_everything(client: InProcess) -> None:
     assert (record["request_id"], record["caller"]) == ("ehr-req-42", "ward-7-ehr")
     assert record["outputs"] == answer.json()["outputs"]
     assert {"decision": "her2_status_acted_on", "table_id": "t_her2", "rules": ["T1_r5"]} in (
-        record["matched_rules"])
+        record["matched_rules"]
+    )
     assert record["created_at"].endswith("+00:00")
     stored = client.get(f"/evaluations/{answer.json()['evaluation_id']}").content
     assert b"0.30000000000000000000000000000000001" in stored  # inputs as received

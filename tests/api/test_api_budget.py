@@ -39,8 +39,12 @@ def runaway(tmp_path: Path) -> InProcess:
     folder = tmp_path / "decisions" / "runaway"
     folder.mkdir(parents=True)
     (folder / "1.0.0.dmn").write_text(RUNAWAY, encoding="utf-8")
-    settings = Settings(decisions_dir=folder.parent, drafts=True, evaluation_timeout=0.05,
-                        database_url=f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    settings = Settings(
+        decisions_dir=folder.parent,
+        drafts=True,
+        evaluation_timeout=0.05,
+        database_url=f"sqlite:///{tmp_path / 'audit.sqlite'}",
+    )
     client = InProcess(create_app(settings))
     yield client
     client.close()
@@ -63,8 +67,9 @@ def test_the_same_model_answers_within_its_budget(runaway: InProcess) -> None:
 
 
 def test_each_item_of_a_batch_has_its_own_budget(runaway: InProcess) -> None:
-    response = runaway.post("/decisions/runaway/evaluate-batch",
-                            json={"inputs": [{"n": 1}, {"n": 2}, {"n": 1}]})
+    response = runaway.post(
+        "/decisions/runaway/evaluate-batch", json={"inputs": [{"n": 1}, {"n": 2}, {"n": 1}]}
+    )
     assert response.status_code == 200
     assert [r["status"] for r in response.json()["results"]] == [200, 503, 200]
 

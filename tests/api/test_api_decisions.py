@@ -22,9 +22,13 @@ def test_list_models_with_versions_and_status(client: InProcess) -> None:
     assert (model["default_version"], model["status"]) == ("1.0.0", "approved")
     # statuses come from tests/api/models/triage-demo/releases.json, not from the workbook
     assert [(v["version"], v["status"]) for v in model["versions"]] == [
-        ("0.9.0", "retired"), ("1.0.0", "approved")]
-    assert model["versions"][1]["hash"] == hashlib.sha256(
-        (DEMO / "1.0.0.dmn").read_bytes()).hexdigest()
+        ("0.9.0", "retired"),
+        ("1.0.0", "approved"),
+    ]
+    assert (
+        model["versions"][1]["hash"]
+        == hashlib.sha256((DEMO / "1.0.0.dmn").read_bytes()).hexdigest()
+    )
 
 
 def test_describe_model(client: InProcess) -> None:
@@ -34,11 +38,23 @@ def test_describe_model(client: InProcess) -> None:
     assert detail["metadata"]["authors"] == "A. Author; B. Author"
     inputs = {i["name"]: i for i in detail["inputs"]}
     assert inputs["ecog"] | {"json_schema": None} == {
-        "name": "ecog", "type": "tEcog", "base_type": "number", "integer": True,
-        "collection": False, "allowed_values": "[0..4]", "enum": None, "minimum": 0,
-        "maximum": 4, "exclusive_minimum": None, "exclusive_maximum": None,
-        "unit": "ECOG grade", "required": True, "required_when": None, "default": None,
-        "description": None, "json_schema": None,
+        "name": "ecog",
+        "type": "tEcog",
+        "base_type": "number",
+        "integer": True,
+        "collection": False,
+        "allowed_values": "[0..4]",
+        "enum": None,
+        "minimum": 0,
+        "maximum": 4,
+        "exclusive_minimum": None,
+        "exclusive_maximum": None,
+        "unit": "ECOG grade",
+        "required": True,
+        "required_when": None,
+        "default": None,
+        "description": None,
+        "json_schema": None,
     }
     assert inputs["her2_status"]["enum"] == ["positive", "negative", "not_retested"]
     assert inputs["prior_regimen"]["required_when"] == "line_of_therapy = 3"
@@ -54,7 +70,10 @@ def test_describe_model(client: InProcess) -> None:
 def test_describe_an_older_version(client: InProcess) -> None:
     detail = client.get("/decisions/triage-demo?version=0.9.0").json()
     assert (detail["version"], detail["status"], detail["default_version"]) == (
-        "0.9.0", "retired", "1.0.0")
+        "0.9.0",
+        "retired",
+        "1.0.0",
+    )
 
 
 @pytest.mark.parametrize(
@@ -92,8 +111,12 @@ def test_dmn_is_served_byte_for_byte(client: InProcess) -> None:
 def test_openapi_has_each_models_exact_input_schema(client: InProcess) -> None:
     document = client.get("/openapi.json").json()
     schema = document["components"]["schemas"]["Inputs.triage-demo"]
-    assert schema["required"] == ["line_of_therapy", "progressed_on_first_line", "her2_status",
-                                  "ecog"]
+    assert schema["required"] == [
+        "line_of_therapy",
+        "progressed_on_first_line",
+        "her2_status",
+        "ecog",
+    ]
     assert schema["additionalProperties"] is False
     props = schema["properties"]
     assert props["line_of_therapy"]["type"] == "integer"

@@ -37,8 +37,9 @@ def test_json_report_names_both_versions_with_status(client: InProcess) -> None:
     ("query", "headers"),
     [("&format=markdown", {}), ("", {"accept": "text/markdown"})],
 )
-def test_markdown_by_format_or_accept(client: InProcess, query: str,
-                                      headers: dict[str, str]) -> None:
+def test_markdown_by_format_or_accept(
+    client: InProcess, query: str, headers: dict[str, str]
+) -> None:
     response = client.get(f"{DIFF}?from=0.9.0&to=1.0.0{query}", headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/markdown")
@@ -52,19 +53,34 @@ def test_markdown_by_format_or_accept(client: InProcess, query: str,
         ("from=1.0.0&to=1.0.0", 422, [("INVALID_PARAMETER", {"parameter": "to"})]),
         ("from=0.9.0", 422, [("INVALID_PARAMETER", {"parameter": "to"})]),
         ("from=0.9.0&to=1.0.0&format=pdf", 422, [("INVALID_PARAMETER", {"parameter": "format"})]),
-        ("from=0.9.0&to=1.0.0&max_cases=0", 422,
-         [("INVALID_PARAMETER", {"parameter": "max_cases"})]),
-        ("from=0.9.0&to=1.0.0&max_cases=1000000", 422,
-         [("INVALID_PARAMETER", {"parameter": "max_cases"})]),
-        ("from=0.1&to=1.0.0", 404, [("VERSION_NOT_FOUND", {"model": "triage-demo",
-                                                          "version": "0.1"})]),
-        ("from=0.1&to=0.2", 404, [("VERSION_NOT_FOUND", {"model": "triage-demo", "version": "0.1"}),
-                                  ("VERSION_NOT_FOUND", {"model": "triage-demo",
-                                                         "version": "0.2"})]),
+        (
+            "from=0.9.0&to=1.0.0&max_cases=0",
+            422,
+            [("INVALID_PARAMETER", {"parameter": "max_cases"})],
+        ),
+        (
+            "from=0.9.0&to=1.0.0&max_cases=1000000",
+            422,
+            [("INVALID_PARAMETER", {"parameter": "max_cases"})],
+        ),
+        (
+            "from=0.1&to=1.0.0",
+            404,
+            [("VERSION_NOT_FOUND", {"model": "triage-demo", "version": "0.1"})],
+        ),
+        (
+            "from=0.1&to=0.2",
+            404,
+            [
+                ("VERSION_NOT_FOUND", {"model": "triage-demo", "version": "0.1"}),
+                ("VERSION_NOT_FOUND", {"model": "triage-demo", "version": "0.2"}),
+            ],
+        ),
     ],
 )
-def test_refusals(client: InProcess, query: str, status: int,
-                  errors: list[tuple[str, Any]]) -> None:
+def test_refusals(
+    client: InProcess, query: str, status: int, errors: list[tuple[str, Any]]
+) -> None:
     response = client.get(f"{DIFF}?{query}")
     assert response.status_code == status, response.text
     body = response.json()
@@ -87,8 +103,11 @@ def test_cached_by_the_two_hashes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         return real(root, old, new, limit, **kw)
 
     monkeypatch.setattr(diff_report, "diff_loaded", counting)
-    client = InProcess(create_app(Settings(decisions_dir=MODELS,
-                                           database_url=f"sqlite:///{tmp_path / 'a.sqlite'}")))
+    client = InProcess(
+        create_app(
+            Settings(decisions_dir=MODELS, database_url=f"sqlite:///{tmp_path / 'a.sqlite'}")
+        )
+    )
     try:
         first = client.get(f"{DIFF}?from=0.9.0&to=1.0.0").json()
         again = client.get(f"{DIFF}?from=0.9.0&to=1.0.0").json()
@@ -102,17 +121,24 @@ def test_cached_by_the_two_hashes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_in_the_openapi_document(client: InProcess) -> None:
-    operation = client.get("/openapi.json").json()["paths"][DIFF.replace("triage-demo",
-                                                                         "{model}")]["get"]
+    operation = client.get("/openapi.json").json()["paths"][DIFF.replace("triage-demo", "{model}")][
+        "get"
+    ]
     assert operation["description"]
-    assert {p["name"] for p in operation["parameters"]} >= {"model", "from", "to", "format",
-                                                            "max_cases"}
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "model",
+        "from",
+        "to",
+        "format",
+        "max_cases",
+    }
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/markdown"}
 
 
 @pytest.mark.slow
 def test_diff_over_http(server: Server) -> None:
-    response = httpx.get(f"{server.url}{DIFF}?from=0.9.0&to=1.0.0",
-                         headers={"accept": "text/markdown"}, timeout=60)
+    response = httpx.get(
+        f"{server.url}{DIFF}?from=0.9.0&to=1.0.0", headers={"accept": "text/markdown"}, timeout=60
+    )
     assert response.status_code == 200
     assert "## " in response.text and "0.9.0 → 1.0.0" in response.text

@@ -50,7 +50,12 @@ def test_metrics_are_documented() -> None:
     metrics.request("GET", "/x", 200, 0.01)
     metrics.evaluation("m", "1", "ok")
     names = set(re.findall(r"^# TYPE (\S+)", metrics.render(), re.MULTILINE))
-    names |= {"tablerx_audit_commits_total", "tablerx_audit_records_total",
-              "tablerx_audit_failed_total", "tablerx_audit_largest_commit",
-              "tablerx_audit_commit_seconds_total", "tablerx_audit_writer_restarts_total"}
+    names |= {
+        "tablerx_audit_commits_total",
+        "tablerx_audit_records_total",
+        "tablerx_audit_failed_total",
+        "tablerx_audit_largest_commit",
+        "tablerx_audit_commit_seconds_total",
+        "tablerx_audit_writer_restarts_total",
+    }
     assert all(f"`{name}`" in DOC for name in names), names

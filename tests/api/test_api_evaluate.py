@@ -34,13 +34,18 @@ def test_answer_has_outputs_rationale_and_model_identity(client: InProcess) -> N
     assert answer["outputs"]["monitoring"] == monitoring
     her2 = next(e for e in answer["explanation"] if e["decision"] == "her2_status_acted_on")
     assert her2["hit_policy"] == "UNIQUE"
-    assert her2["matched_rules"] == [{
-        "rule_id": "T1_r4", "index": 1,
-        "source": {"cell": "'T1 HER2'!A4", "row": "4", "sheet": "T1 HER2"},
-        "annotations": {"rationale": "HER2 positivity confirmed on post-progression biopsy.",
-                        "citation": "DG04"},
-        "outputs": {"her2_status_acted_on": "positive"},
-    }]
+    assert her2["matched_rules"] == [
+        {
+            "rule_id": "T1_r4",
+            "index": 1,
+            "source": {"cell": "'T1 HER2'!A4", "row": "4", "sheet": "T1 HER2"},
+            "annotations": {
+                "rationale": "HER2 positivity confirmed on post-progression biopsy.",
+                "citation": "DG04",
+            },
+            "outputs": {"her2_status_acted_on": "positive"},
+        }
+    ]
     assert response.headers["x-request-id"]
 
 
@@ -88,16 +93,29 @@ REJECTIONS: list[tuple[dict[str, Any], list[tuple[str, str | None]]]] = [
     ({"symptoms": "cough"}, [("INVALID_TYPE", "symptoms")]),
     ({"symptoms": ["cough", "itch"]}, [("INVALID_ENUM", "symptoms[1]")]),
     ({"ecgo": 1}, [("UNKNOWN_FIELD", "ecgo")]),
-    ({"line_of_therapy": 3, "progressed_on_first_line": False, "prior_regimen": "Other"},
-     [("CONTRADICTION", "progressed_on_first_line")]),
+    (
+        {"line_of_therapy": 3, "progressed_on_first_line": False, "prior_regimen": "Other"},
+        [("CONTRADICTION", "progressed_on_first_line")],
+    ),
     ({"prior_regimen": "Paclitaxel"}, [("CONTRADICTION", "prior_regimen")]),
     ({"line_of_therapy": 3}, [("MISSING_REQUIRED_FIELD", "prior_regimen")]),
-    ({"ecog": 7, "her2_status": ..., "lvef_percent": "55", "extra": 1},
-     [("UNKNOWN_FIELD", "extra"), ("MISSING_REQUIRED_FIELD", "her2_status"),
-      ("OUT_OF_RANGE", "ecog"), ("INVALID_TYPE", "lvef_percent")]),
-    ({"line_of_therapy": 3, "progressed_on_first_line": False, "ecog": "x"},
-     [("INVALID_TYPE", "ecog"), ("MISSING_REQUIRED_FIELD", "prior_regimen"),
-      ("CONTRADICTION", "progressed_on_first_line")]),
+    (
+        {"ecog": 7, "her2_status": ..., "lvef_percent": "55", "extra": 1},
+        [
+            ("UNKNOWN_FIELD", "extra"),
+            ("MISSING_REQUIRED_FIELD", "her2_status"),
+            ("OUT_OF_RANGE", "ecog"),
+            ("INVALID_TYPE", "lvef_percent"),
+        ],
+    ),
+    (
+        {"line_of_therapy": 3, "progressed_on_first_line": False, "ecog": "x"},
+        [
+            ("INVALID_TYPE", "ecog"),
+            ("MISSING_REQUIRED_FIELD", "prior_regimen"),
+            ("CONTRADICTION", "progressed_on_first_line"),
+        ],
+    ),
 ]
 
 
@@ -117,7 +135,8 @@ def test_every_problem_is_reported_at_once(
 def test_guard_problem_names_its_rule_and_cell(client: InProcess) -> None:
     answer = client.post(URL, json=body(prior_regimen="Other")).json()
     assert answer["errors"][0]["location"] == {
-        "decision": "Request validation", "rule_id": "T0_r6",
+        "decision": "Request validation",
+        "rule_id": "T0_r6",
         "source": {"cell": "'T0 Validation'!A6", "row": "6", "sheet": "T0 Validation"},
     }
 
@@ -142,8 +161,9 @@ def test_unusable_bodies(client: InProcess, raw: bytes, code: str) -> None:
 def test_body_too_large(settings: Any) -> None:
     from service.api.app import create_app
 
-    small = type(settings)(decisions_dir=settings.decisions_dir,
-                           database_url=settings.database_url, max_body_bytes=100)
+    small = type(settings)(
+        decisions_dir=settings.decisions_dir, database_url=settings.database_url, max_body_bytes=100
+    )
     client = InProcess(create_app(small))
     try:
         response = client.post(URL, content=b" " * 101 + b"{}")

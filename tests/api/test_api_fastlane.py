@@ -25,8 +25,11 @@ ID = re.compile(rb'"evaluation_id":"[0-9a-f-]{36}"')
 
 
 def _client(tmp_path: Path, name: str, lane: bool) -> InProcess:
-    settings = Settings(decisions_dir=MODELS, max_body_bytes=4096,
-                        database_url=f"sqlite:///{tmp_path / f'{name}.sqlite'}")
+    settings = Settings(
+        decisions_dir=MODELS,
+        max_body_bytes=4096,
+        database_url=f"sqlite:///{tmp_path / f'{name}.sqlite'}",
+    )
     app = create_app(settings)
     assert isinstance(app, TablerxApp) and app.fast_lane
     app.fast_lane = lane
@@ -51,8 +54,10 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ("/decisions/triage-demo/evaluate", {"json": {**VALID, "lvef_percent": 40}}),  # defect
     ("/decisions/triage-demo/evaluate", {"content": b"{"}),
     ("/decisions/triage-demo/evaluate", {"content": b"[" + b"1," * 3000 + b"1]"}),  # too large
-    ("/decisions/triage-demo/evaluate",
-     {"json": VALID, "headers": {"X-Request-ID": "req-7", "X-Caller-Id": "ward-1"}}),
+    (
+        "/decisions/triage-demo/evaluate",
+        {"json": VALID, "headers": {"X-Request-ID": "req-7", "X-Caller-Id": "ward-1"}},
+    ),
     ("/decisions//evaluate", {"json": VALID}),  # not the route: both 404
     ("/decisions/triage-demo/evaluate/", {"json": VALID}),  # nor this
 ]

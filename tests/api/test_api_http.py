@@ -13,8 +13,9 @@ pytestmark = pytest.mark.slow
 
 def test_evaluate_and_find_the_audit_record(server: Server) -> None:
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        answer = http.post("/decisions/triage-demo/evaluate", json=VALID,
-                           headers={"X-Caller-Id": "http-test"})
+        answer = http.post(
+            "/decisions/triage-demo/evaluate", json=VALID, headers={"X-Caller-Id": "http-test"}
+        )
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"] == "application/json"
         record = http.get(f"/evaluations/{answer.json()['evaluation_id']}").json()
@@ -32,8 +33,10 @@ def test_two_workers_share_one_database(tmp_path: Path) -> None:
     server.start()
     try:
         with httpx.Client(base_url=server.url, timeout=30) as http:
-            ids = [http.post("/decisions/triage-demo/evaluate", json=VALID).json()["evaluation_id"]
-                   for _ in range(20)]
+            ids = [
+                http.post("/decisions/triage-demo/evaluate", json=VALID).json()["evaluation_id"]
+                for _ in range(20)
+            ]
             assert all(http.get(f"/evaluations/{i}").status_code == 200 for i in ids)
     finally:
         server.stop()
@@ -48,8 +51,11 @@ def test_postgresql_audit_over_http(tmp_path: Path) -> None:
             assert answer.status_code == 200
             record = http.get(f"/evaluations/{answer.json()['evaluation_id']}").json()
             assert record["outputs"] == answer.json()["outputs"]
-            assert http.get("/health").json()["checks"]["database"]["url"].startswith(
-                "postgresql+psycopg://")
+            assert (
+                http.get("/health")
+                .json()["checks"]["database"]["url"]
+                .startswith("postgresql+psycopg://")
+            )
     finally:
         server.stop()
 

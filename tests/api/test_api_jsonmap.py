@@ -32,7 +32,7 @@ LONG = "0.1000000000000000000000000000000001"  # 34 significant digits: float wo
         (b'{"a": 1e400}', {"a": Decimal("1e400")}),
         (b'{"a": ' + LONG.encode() + b"}", {"a": Decimal(LONG)}),
         (b'{"a": [1, "x", null, true]}', {"a": [Decimal(1), "x", None, True]}),
-        (b'[]', []),
+        (b"[]", []),
     ],
 )
 def test_parse_body_reads_numbers_as_exact_decimals(raw: bytes, expected: Any) -> None:
@@ -125,8 +125,10 @@ def test_from_json_refuses(value: Any, feel_type: str) -> None:
         (DateTime(Date(2024, 1, 31), Time(0, 0, Decimal(0), 0)), b'"2024-01-31T00:00:00Z"'),
         (YearsMonthsDuration(14), b'"P1Y2M"'),
         (DaysTimeDuration(Decimal("-90061.5")), b'"-P1DT1H1M1.5S"'),
-        (Range(Decimal(1), Decimal(5), True, False),
-         b'{"start":1,"end":5,"start_included":true,"end_included":false}'),
+        (
+            Range(Decimal(1), Decimal(5), True, False),
+            b'{"start":1,"end":5,"start_included":true,"end_included":false}',
+        ),
         ({"a": [None, True, "x"]}, b'{"a":[null,true,"x"]}'),
     ],
 )

@@ -46,8 +46,9 @@ class Load:
                 if self.stop.is_set() or time.monotonic() > deadline:
                     return
                 try:
-                    response = http.post("/decisions/triage-demo/evaluate",
-                                         json=bodies[(i + n) % len(bodies)])
+                    response = http.post(
+                        "/decisions/triage-demo/evaluate", json=bodies[(i + n) % len(bodies)]
+                    )
                     pair = (response.status_code, response.json()["evaluation_id"])
                 except (httpx.HTTPError, ValueError, KeyError):
                     with self.lock:
@@ -65,7 +66,7 @@ def stored_ids(url: str, ids: list[str]) -> set[str]:
     try:
         with engine.connect() as connection:
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+                chunk = ids[start : start + 500]
                 query = sa.select(EVALUATIONS.c.id).where(EVALUATIONS.c.id.in_(chunk))
                 found.update(connection.execute(query).scalars())
     finally:

@@ -59,12 +59,21 @@ TOTALS = [
     ("tablerx_http_requests_total", f'method="POST",route="{EVALUATE}",status="200"', 3),
     ("tablerx_http_requests_total", f'method="POST",route="{EVALUATE}",status="422"', 1),
     ("tablerx_http_requests_total", 'method="GET",route="/health",status="200"', 1),
-    ("tablerx_http_request_duration_seconds_bucket",
-     f'method="POST",route="{EVALUATE}",le="0.001"', 2),
-    ("tablerx_http_request_duration_seconds_bucket",
-     f'method="POST",route="{EVALUATE}",le="0.005"', 3),
-    ("tablerx_http_request_duration_seconds_bucket",
-     f'method="POST",route="{EVALUATE}",le="+Inf"', 4),
+    (
+        "tablerx_http_request_duration_seconds_bucket",
+        f'method="POST",route="{EVALUATE}",le="0.001"',
+        2,
+    ),
+    (
+        "tablerx_http_request_duration_seconds_bucket",
+        f'method="POST",route="{EVALUATE}",le="0.005"',
+        3,
+    ),
+    (
+        "tablerx_http_request_duration_seconds_bucket",
+        f'method="POST",route="{EVALUATE}",le="+Inf"',
+        4,
+    ),
     ("tablerx_http_request_duration_seconds_count", f'method="POST",route="{EVALUATE}"', 4),
     ("tablerx_http_request_duration_seconds_bucket", 'method="GET",route="/health",le="10.0"', 0),
     ("tablerx_http_request_duration_seconds_bucket", 'method="GET",route="/health",le="+Inf"', 1),
@@ -130,10 +139,17 @@ def test_exited_workers_files_are_folded_into_one_and_their_counts_kept(tmp_path
         leaving.close()
         text = live.render()
         assert len(_worker_files(tmp_path)) == 1  # the live worker's own
-        assert sample(text, "tablerx_evaluations_total", 'model="m",version="1",outcome="ok"'
-                      ) == 1 + 10 * (round_ + 1)
-        assert sample(text, "tablerx_http_request_duration_seconds_count",
-                      f'method="POST",route="{EVALUATE}"') == round_ + 1
+        assert sample(
+            text, "tablerx_evaluations_total", 'model="m",version="1",outcome="ok"'
+        ) == 1 + 10 * (round_ + 1)
+        assert (
+            sample(
+                text,
+                "tablerx_http_request_duration_seconds_count",
+                f'method="POST",route="{EVALUATE}"',
+            )
+            == round_ + 1
+        )
         assert "tablerx_test_gauge" not in text
         assert live.render() == text  # folding again changes nothing
     assert [f.pid for f in read_directory(tmp_path) if not f.alive] == ["retired"]
@@ -173,16 +189,21 @@ os.kill(os.getpid(), signal.SIGKILL)  # no shutdown, no flushing
 def test_a_killed_process_counts_are_kept(tmp_path: Path) -> None:
     survivor = Metrics(tmp_path)
     survivor.evaluation("m", "1", "ok", 2)
-    child = subprocess.run([sys.executable, "-c", KILLED_CHILD, str(tmp_path)], cwd=REPO,
-                           check=False)
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD, str(tmp_path)], cwd=REPO, check=False
+    )
     assert child.returncode == -signal.SIGKILL
     files = read_directory(tmp_path, skip=None)
     assert sorted(f.alive for f in files) == [False, True]
     text = survivor.render()  # folds the killed process's file into the retired one
     assert [f.pid for f in read_directory(tmp_path) if not f.alive] == ["retired"]
     assert sample(text, "tablerx_evaluations_total", 'model="m",version="1",outcome="ok"') == 42
-    assert sample(text, "tablerx_http_request_duration_seconds_count",
-                  f'method="POST",route="{EVALUATE}"') == 40
+    assert (
+        sample(
+            text, "tablerx_http_request_duration_seconds_count", f'method="POST",route="{EVALUATE}"'
+        )
+        == 40
+    )
     assert "tablerx_test_gauge" not in text  # the dead process's gauge is gone
 
 
@@ -200,10 +221,14 @@ def test_many_series_outgrow_the_first_mapping(tmp_path: Path, in_directory: boo
         metrics.evaluation(f"model-{i}", "1", "ok", i)
         metrics.request("GET", f"/route/{i % 50}", 200, 0.01)
     text = metrics.render()
-    assert sample(text, "tablerx_evaluations_total", 'model="model-2999",version="1",outcome="ok"'
-                  ) == 2999
-    assert sample(text, "tablerx_http_requests_total", 'method="GET",route="/route/7",status="200"'
-                  ) == 60
+    assert (
+        sample(text, "tablerx_evaluations_total", 'model="model-2999",version="1",outcome="ok"')
+        == 2999
+    )
+    assert (
+        sample(text, "tablerx_http_requests_total", 'method="GET",route="/route/7",status="200"')
+        == 60
+    )
     if in_directory:  # what another worker reads from the file is the same
         assert exposition(read_directory(tmp_path)) == text
 
@@ -244,8 +269,13 @@ def test_run_directories_left_by_killed_servers_are_swept(tmp_path: Path) -> Non
 def test_every_scrape_of_two_workers_counts_every_request(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
-    server = Server(MODELS, f"sqlite:///{tmp_path / 'audit.sqlite'}", tmp_path / "server.log",
-                    workers=2, env={"TMPDIR": str(temp)})
+    server = Server(
+        MODELS,
+        f"sqlite:///{tmp_path / 'audit.sqlite'}",
+        tmp_path / "server.log",
+        workers=2,
+        env={"TMPDIR": str(temp)},
+    )
     server.start()
     try:
         [run_dir] = temp.glob("tablerx-metrics-*")  # made by serve for this run
@@ -259,16 +289,30 @@ def test_every_scrape_of_two_workers_counts_every_request(tmp_path: Path) -> Non
 def test_one_worker_server_removes_its_directory_when_stopped(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
-    server = Server(MODELS, f"sqlite:///{tmp_path / 'audit.sqlite'}", tmp_path / "server.log",
-                    env={"TMPDIR": str(temp)})
+    server = Server(
+        MODELS,
+        f"sqlite:///{tmp_path / 'audit.sqlite'}",
+        tmp_path / "server.log",
+        env={"TMPDIR": str(temp)},
+    )
     server.start()
     try:
         [run_dir] = temp.glob("tablerx-metrics-*")
-        assert httpx.post(f"{server.url}/decisions/triage-demo/evaluate", json=VALID,
-                          timeout=30).status_code == 200
+        assert (
+            httpx.post(
+                f"{server.url}/decisions/triage-demo/evaluate", json=VALID, timeout=30
+            ).status_code
+            == 200
+        )
         text = scrape(server)
-        assert sample(text, "tablerx_evaluations_total",
-                      'model="triage-demo",version="1.0.0",outcome="ok"') == 1
+        assert (
+            sample(
+                text,
+                "tablerx_evaluations_total",
+                'model="triage-demo",version="1.0.0",outcome="ok"',
+            )
+            == 1
+        )
     finally:
         server.stop()  # SIGTERM: uvicorn stops gracefully, then serve cleans up
     assert not run_dir.exists()
@@ -284,27 +328,43 @@ def check_two_workers(server: Server) -> None:
         """Send a few evaluations (new connections); whether both workers have answered."""
         nonlocal sent
         for _ in range(5):
-            assert httpx.post(f"{server.url}/decisions/triage-demo/evaluate", json=VALID,
-                              timeout=30).status_code == 200
+            assert (
+                httpx.post(
+                    f"{server.url}/decisions/triage-demo/evaluate", json=VALID, timeout=30
+                ).status_code
+                == 200
+            )
             sent += 1
         records = per_worker(scrape(server), "tablerx_audit_records_total")
         return len(records) == 2 and all(records.values())
 
     wait_until(both_answered, 60, "both workers answered evaluations")
     # the last request is counted just after its answer went out
-    wait_until(lambda: sample(scrape(server), "tablerx_http_requests_total", answered) == sent,
-               30, f"{sent} requests counted")
+    wait_until(
+        lambda: sample(scrape(server), "tablerx_http_requests_total", answered) == sent,
+        30,
+        f"{sent} requests counted",
+    )
     for _ in range(6):  # whichever worker answers, it reports both
         text = scrape(server)
         assert sample(text, "tablerx_evaluations_total", ok) == sent
         assert sample(text, "tablerx_http_requests_total", answered) == sent
-        assert sample(text, "tablerx_http_request_duration_seconds_count",
-                      f'method="POST",route="{EVALUATE}"') == sent
+        assert (
+            sample(
+                text,
+                "tablerx_http_request_duration_seconds_count",
+                f'method="POST",route="{EVALUATE}"',
+            )
+            == sent
+        )
     # a worker killed: its counts stay in the totals, its gauges go
     victim = sorted(per_worker(scrape(server), "tablerx_audit_records_total"))[0]
     os.kill(int(victim), signal.SIGKILL)
-    wait_until(lambda: victim not in per_worker(scrape(server), "tablerx_audit_records_total"),
-               30, "the killed worker's gauges gone")
+    wait_until(
+        lambda: victim not in per_worker(scrape(server), "tablerx_audit_records_total"),
+        30,
+        "the killed worker's gauges gone",
+    )
     assert sample(scrape(server), "tablerx_evaluations_total", ok) == sent
 
 

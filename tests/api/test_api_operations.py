@@ -55,11 +55,12 @@ def test_metrics_count_requests_and_evaluations(fresh_client: InProcess) -> None
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
     # counters and histograms are summed over the workers: no pid label
-    assert ('tablerx_evaluations_total{model="triage-demo",version="1.0.0",outcome="ok"} 1'
-            in text)
+    assert 'tablerx_evaluations_total{model="triage-demo",version="1.0.0",outcome="ok"} 1' in text
     assert 'outcome="rejected"} 1' in text
-    assert ('tablerx_http_requests_total{method="POST",route="/decisions/{model}/evaluate",'
-            'status="422"} 1' in text)
+    assert (
+        'tablerx_http_requests_total{method="POST",route="/decisions/{model}/evaluate",'
+        'status="422"} 1' in text
+    )
     assert 'tablerx_http_request_duration_seconds_bucket{method="POST"' in text
     assert re.search(r"tablerx_audit_records_total\{pid=\"\d+\"\} 2", text)
     for line in text.splitlines():  # every sample line parses as name{labels} value
@@ -74,8 +75,11 @@ def test_names_a_caller_typed_do_not_become_metric_labels(fresh_client: InProces
     response = fresh_client.post("/decisions/triage-demo/evaluate?version=9.9.9", json=VALID)
     assert response.status_code == 404
     text = fresh_client.get("/metrics").text
-    assert ('tablerx_evaluations_total{model="unknown",version="unknown",outcome="not_found"} 2'
-            in text)
-    assert ('tablerx_evaluations_total{model="triage-demo",version="unknown",'
-            'outcome="not_found"} 1' in text)
+    assert (
+        'tablerx_evaluations_total{model="unknown",version="unknown",outcome="not_found"} 2' in text
+    )
+    assert (
+        'tablerx_evaluations_total{model="triage-demo",version="unknown",'
+        'outcome="not_found"} 1' in text
+    )
     assert "no-such-model" not in text and "9.9.9" not in text

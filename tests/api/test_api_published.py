@@ -24,8 +24,11 @@ def _client(tmp_path_factory: pytest.TempPathFactory, drafts: bool) -> InProcess
     if not (decisions / MODEL).is_dir():
         pytest.skip(f"{MODEL} is not published in decisions/")
     database = tmp_path_factory.mktemp("audit") / "audit.sqlite"
-    return InProcess(create_app(Settings(decisions_dir=decisions, drafts=drafts,
-                                         database_url=f"sqlite:///{database}")))
+    return InProcess(
+        create_app(
+            Settings(decisions_dir=decisions, drafts=drafts, database_url=f"sqlite:///{database}")
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +39,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
     client.close()
 
 
-SPEC_REQUEST = {"line_of_therapy": 2, "progressed_on_first_line": True,
-                "her2_status_after_progression": "positive", "ecog": 1}
+SPEC_REQUEST = {
+    "line_of_therapy": 2,
+    "progressed_on_first_line": True,
+    "her2_status_after_progression": "positive",
+    "ecog": 1,
+}
 
 
 def _approved(decisions: Path) -> bool:
@@ -75,8 +82,15 @@ def test_answers_the_specs_first_request_with_its_contract(published: InProcess)
     response = published.post(f"/decisions/{MODEL}/evaluate", json=SPEC_REQUEST)
     assert response.status_code == 200, response.text
     outputs = response.json()["outputs"]
-    assert set(outputs) >= {"her2_status_acted_on", "care_pathway", "first_choice", "options",
-                            "excluded_options", "monitoring", "warnings"}
+    assert set(outputs) >= {
+        "her2_status_acted_on",
+        "care_pathway",
+        "first_choice",
+        "options",
+        "excluded_options",
+        "monitoring",
+        "warnings",
+    }
     assert response.json()["explanation"]
     if not _approved(REPO / "decisions"):  # a draft's answer says so
         assert response.json()["model"]["status"] == "draft"
@@ -84,9 +98,13 @@ def test_answers_the_specs_first_request_with_its_contract(published: InProcess)
 
 
 def test_rejects_a_contradiction_with_its_code(published: InProcess) -> None:
-    request = {"line_of_therapy": 3, "progressed_on_first_line": False,
-               "her2_status_after_progression": "positive", "ecog": 1,
-               "prior_second_line_regimen": "Paclitaxel"}
+    request = {
+        "line_of_therapy": 3,
+        "progressed_on_first_line": False,
+        "her2_status_after_progression": "positive",
+        "ecog": 1,
+        "prior_second_line_regimen": "Paclitaxel",
+    }
     response = published.post(f"/decisions/{MODEL}/evaluate", json=request)
     assert response.status_code == 422
     assert "CONTRADICTION" in {e["code"] for e in response.json()["errors"]}

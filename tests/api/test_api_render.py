@@ -75,8 +75,13 @@ def _reference(prepared: Prepared, body: dict[str, Any], evaluation_id: str) -> 
     outputs = {name: jsonmap.to_json(results[-1].values[name]) for name in admission.top_level}
     notice = [prepared.notice] if prepared.notice is not None else []
     warnings = notice + [w for r in results for w in warnings_of(r.warnings)]
-    payload = {"model": prepared.ref, "evaluation_id": evaluation_id, "outputs": outputs,
-               "explanation": explanation, "warnings": warnings}
+    payload = {
+        "model": prepared.ref,
+        "evaluation_id": evaluation_id,
+        "outputs": outputs,
+        "explanation": explanation,
+        "warnings": warnings,
+    }
     return {
         "body": jsonmap.dumps(payload),
         "outputs": jsonmap.dumps(outputs).decode(),
@@ -94,8 +99,9 @@ def test_the_engine_hands_over_its_log() -> None:
 
 
 def _check(prepared: Prepared, body: dict[str, Any]) -> Outcome:
-    outcome = evaluate(lambda m, v: prepared, prepared.version.model_id, None, body,
-                       Call("render-test"), None)
+    outcome = evaluate(
+        lambda m, v: prepared, prepared.version.model_id, None, body, Call("render-test"), None
+    )
     if outcome.status == 200:
         record = outcome.record
         expected = _reference(prepared, body, record.id)
@@ -127,4 +133,3 @@ def test_test_model_answers_match_the_plain_assembly(caplog: pytest.LogCaptureFi
     statuses = {_check(p, b).status for p, b in requests + requests[::-1]}
     assert {200, 422, 500} <= statuses
     _no_fallback(caplog)
-

@@ -34,8 +34,9 @@ def copy_models(root: Path, record: bool) -> Path:
 
 def client_for(root: Path, record: bool, drafts: bool = False) -> InProcess:
     decisions = copy_models(root, record)
-    settings = Settings(decisions_dir=decisions, database_url=f"sqlite:///{root / 'a.sqlite'}",
-                        drafts=drafts)
+    settings = Settings(
+        decisions_dir=decisions, database_url=f"sqlite:///{root / 'a.sqlite'}", drafts=drafts
+    )
     return InProcess(create_app(settings))
 
 
@@ -68,7 +69,8 @@ def test_the_approved_version_answers_unmarked(client: InProcess) -> None:
     answer = client.post(URL, json=VALID).json()
     assert answer["model"]["version"] == "1.0.0" and answer["model"]["status"] == "approved"
     assert not {"DRAFT_VERSION", "IN_REVIEW_VERSION", "RETIRED_VERSION"} & set(
-        codes(answer["warnings"]))
+        codes(answer["warnings"])
+    )
     assert audit(client, answer)["model"]["status"] == "approved"
 
 
@@ -94,8 +96,10 @@ def test_without_an_approved_version_a_request_must_name_one(unapproved: InProce
     assert problem["code"] == "NO_APPROVED_VERSION"
     assert "no approved version" in problem["message"]
     assert "?version=1.0.0" in problem["message"] and "--drafts" in problem["message"]
-    assert problem["location"]["versions"] == [{"version": "0.9.0", "status": "draft"},
-                                               {"version": "1.0.0", "status": "draft"}]
+    assert problem["location"]["versions"] == [
+        {"version": "0.9.0", "status": "draft"},
+        {"version": "1.0.0", "status": "draft"},
+    ]
     record = audit(unapproved, body)
     assert (record["status"], record["http_status"]) == ("not_found", 409)
 
@@ -115,7 +119,10 @@ def test_listing_without_an_approved_version(unapproved: InProcess) -> None:
     detail = unapproved.get(f"/decisions/{MODEL}").json()
     schemas.ModelDetail.model_validate(detail)
     assert (detail["version"], detail["status"], detail["default_version"]) == (
-        "1.0.0", "draft", None)  # reading shows the newest; answering needs ?version=
+        "1.0.0",
+        "draft",
+        None,
+    )  # reading shows the newest; answering needs ?version=
 
 
 def test_drafts_lets_the_newest_draft_answer_marked(drafts: InProcess) -> None:
@@ -129,8 +136,9 @@ def test_refusals_and_batches_from_a_draft_are_marked_too(drafts: InProcess) -> 
     refused = drafts.post(URL, json={**VALID, "ecog": 9}).json()
     assert codes(refused["errors"]) == ["OUT_OF_RANGE"]
     assert refused["model"]["status"] == "draft" and codes(refused["warnings"]) == ["DRAFT_VERSION"]
-    batch = drafts.post(f"/decisions/{MODEL}/evaluate-batch",
-                        json={"inputs": [VALID, {**VALID, "ecog": 9}]}).json()
+    batch = drafts.post(
+        f"/decisions/{MODEL}/evaluate-batch", json={"inputs": [VALID, {**VALID, "ecog": 9}]}
+    ).json()
     assert batch["model"]["status"] == "draft"
     assert [r["warnings"][0]["code"] for r in batch["results"]] == ["DRAFT_VERSION"] * 2
 
@@ -139,11 +147,17 @@ def test_an_in_review_version_is_marked(tmp_path: Path) -> None:
     decisions = copy_models(tmp_path, record=False)
     book = releases.read_book(decisions, MODEL)
     sha = releases.file_hash(decisions / MODEL / "1.0.0.dmn")
-    book.releases["1.0.0"] = releases.Release("1.0.0", sha, [releases.Event(
-        "submit", releases.IN_REVIEW, "A. Author", "2025-01-01T00:00:00Z", sha)])
+    book.releases["1.0.0"] = releases.Release(
+        "1.0.0",
+        sha,
+        [releases.Event("submit", releases.IN_REVIEW, "A. Author", "2025-01-01T00:00:00Z", sha)],
+    )
     releases.write_book(book)
-    client = InProcess(create_app(Settings(decisions_dir=decisions,
-                                           database_url=f"sqlite:///{tmp_path / 'a.sqlite'}")))
+    client = InProcess(
+        create_app(
+            Settings(decisions_dir=decisions, database_url=f"sqlite:///{tmp_path / 'a.sqlite'}")
+        )
+    )
     try:
         assert client.post(URL, json=VALID).status_code == 409
         answer = client.post(f"{URL}?version=1.0.0", json=VALID).json()
@@ -159,8 +173,9 @@ def test_serve_with_drafts_over_http(tmp_path: Path, how: str) -> None:
     decisions = copy_models(tmp_path, record=False)
     extra = ("--drafts",) if how == "--drafts" else ()
     env = {"TABLERX_DRAFTS": "1"} if how == "TABLERX_DRAFTS" else {}
-    server = Server(decisions, f"sqlite:///{tmp_path / 'a.sqlite'}", tmp_path / "log",
-                    extra=extra, env=env)
+    server = Server(
+        decisions, f"sqlite:///{tmp_path / 'a.sqlite'}", tmp_path / "log", extra=extra, env=env
+    )
     server.start()
     try:
         answer = httpx.post(f"{server.url}{URL}", json=VALID, timeout=30).json()

@@ -32,7 +32,8 @@ def stored_request_ids(database: str, request_ids: list[str]) -> set[str]:
     try:
         with engine.connect() as connection:
             query = sa.select(EVALUATIONS.c.request_id).where(
-                EVALUATIONS.c.request_id.in_(request_ids))
+                EVALUATIONS.c.request_id.in_(request_ids)
+            )
             return set(connection.execute(query).scalars())
     finally:
         engine.dispose()
@@ -43,8 +44,9 @@ def post_all(server: Server, request_ids: list[str]) -> list[httpx.Response]:
     answers: dict[str, httpx.Response] = {}
 
     def one(request_id: str) -> None:
-        answers[request_id] = httpx.post(f"{server.url}{URL}", json=VALID, timeout=60,
-                                         headers={"X-Request-ID": request_id})
+        answers[request_id] = httpx.post(
+            f"{server.url}{URL}", json=VALID, timeout=60, headers={"X-Request-ID": request_id}
+        )
 
     threads = [threading.Thread(target=one, args=(rid,)) for rid in request_ids]
     for thread in threads:
@@ -71,7 +73,8 @@ def test_killing_the_writer_fails_in_flight_requests_and_it_comes_back(server: S
     assert sorted(failed + answered) == sorted(request_ids)
     assert failed  # those waiting when the writer died (all of them, unless a thread was late)
     assert {a.json()["errors"][0]["code"] for a in answers if a.status_code == 503} == {
-        "AUDIT_UNAVAILABLE"}
+        "AUDIT_UNAVAILABLE"
+    }
     # the frozen writer read none of them; a late one answered 200 has its record
     assert stored_request_ids(server.database, request_ids) == set(answered)
 
@@ -81,8 +84,9 @@ def test_killing_the_writer_fails_in_flight_requests_and_it_comes_back(server: S
 
     wait_until(back, 60, "the audit writer started again")
     assert writer_check(server)["pid"] != pid
-    answer = httpx.post(f"{server.url}{URL}", json=VALID, timeout=30,
-                        headers={"X-Request-ID": "after-restart"})
+    answer = httpx.post(
+        f"{server.url}{URL}", json=VALID, timeout=30, headers={"X-Request-ID": "after-restart"}
+    )
     assert answer.status_code == 200
     record = httpx.get(f"{server.url}/evaluations/{answer.json()['evaluation_id']}", timeout=30)
     assert record.status_code == 200 and record.json()["request_id"] == "after-restart"

@@ -12,8 +12,12 @@ from service.cli import main
 from service.store.audit import AuditLog
 
 MODELS = Path(__file__).resolve().parents[1] / "api" / "models"
-VALID = {"line_of_therapy": 2, "progressed_on_first_line": True, "her2_status": "negative",
-         "ecog": 2}
+VALID = {
+    "line_of_therapy": 2,
+    "progressed_on_first_line": True,
+    "her2_status": "negative",
+    "ecog": 2,
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -36,8 +40,17 @@ def write(tmp_path: Path, body: object) -> str:
 def test_eval_prints_the_api_answer_and_audits_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, database: str
 ) -> None:
-    status, out, _ = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID),
-                         "--decisions", str(MODELS), "--database", database)
+    status, out, _ = run(
+        capsys,
+        "eval",
+        "triage-demo",
+        "--input",
+        write(tmp_path, VALID),
+        "--decisions",
+        str(MODELS),
+        "--database",
+        database,
+    )
     assert status == 0
     answer = json.loads(out)
     assert set(answer) == {"model", "evaluation_id", "outputs", "explanation", "warnings"}
@@ -52,8 +65,19 @@ def test_eval_prints_the_api_answer_and_audits_it(
 def test_eval_output_is_the_http_body(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, database: str
 ) -> None:
-    status, out, _ = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID),
-                         "--decisions", str(MODELS), "--database", database, "--version", "0.9.0")
+    status, out, _ = run(
+        capsys,
+        "eval",
+        "triage-demo",
+        "--input",
+        write(tmp_path, VALID),
+        "--decisions",
+        str(MODELS),
+        "--database",
+        database,
+        "--version",
+        "0.9.0",
+    )
     assert status == 0
     cli = json.loads(out)
     api = in_process_body(MODELS, database, "/decisions/triage-demo/evaluate?version=0.9.0", VALID)
@@ -69,11 +93,23 @@ def test_eval_output_is_the_http_body(
     ],
 )
 def test_eval_prints_the_error_body_and_fails(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, database: str,
-    body: object, version: str | None, code: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    database: str,
+    body: object,
+    version: str | None,
+    code: str,
 ) -> None:
-    args = ["eval", "triage-demo", "--input", write(tmp_path, body), "--decisions", str(MODELS),
-            "--database", database]
+    args = [
+        "eval",
+        "triage-demo",
+        "--input",
+        write(tmp_path, body),
+        "--decisions",
+        str(MODELS),
+        "--database",
+        database,
+    ]
     status, out, _ = run(capsys, *args, *(["--version", version] if version else []))
     assert status == 1
     assert json.loads(out)["errors"][0]["code"] == code
@@ -89,8 +125,14 @@ def test_serve_refuses_broken_models(capsys: pytest.CaptureFixture[str], tmp_pat
     folder = tmp_path / "decisions" / "broken"
     folder.mkdir(parents=True)
     (folder / "1.0.0.dmn").write_text("not xml", encoding="utf-8")
-    status, _, err = run(capsys, "serve", "--decisions", str(folder.parent),
-                         "--database", f"sqlite:///{tmp_path / 'a.sqlite'}")
+    status, _, err = run(
+        capsys,
+        "serve",
+        "--decisions",
+        str(folder.parent),
+        "--database",
+        f"sqlite:///{tmp_path / 'a.sqlite'}",
+    )
     assert status == 1
     assert "broken" in err and "1.0.0.dmn" in err
 
@@ -121,14 +163,29 @@ def _unapproved(tmp_path: Path) -> str:
     ],
 )
 def test_eval_of_a_model_without_an_approved_version(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-    database: str, options: tuple[str, ...], env: dict[str, str], status: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    database: str,
+    options: tuple[str, ...],
+    env: dict[str, str],
+    status: int,
     marked: str | None,
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    code, out, _ = run(capsys, "eval", "triage-demo", "--input", write(tmp_path, VALID),
-                       "--decisions", _unapproved(tmp_path), "--database", database, *options)
+    code, out, _ = run(
+        capsys,
+        "eval",
+        "triage-demo",
+        "--input",
+        write(tmp_path, VALID),
+        "--decisions",
+        _unapproved(tmp_path),
+        "--database",
+        database,
+        *options,
+    )
     answer = json.loads(out)
     assert code == status
     if marked is None:
@@ -146,9 +203,9 @@ def test_a_bad_drafts_setting_is_a_usage_error(
     assert code == 2 and "TABLERX_DRAFTS='maybe'" in err
 
 
-def test_serve_says_which_version_answers(capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_serve_says_which_version_answers(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import os
 
     import uvicorn
@@ -166,8 +223,9 @@ def test_serve_says_which_version_answers(capsys: pytest.CaptureFixture[str],
     assert "triage-demo: no approved version; requests must name one" in err
     assert "or run with --drafts" in err
     monkeypatch.delenv("TABLERX_DRAFTS")
-    code, _, err = run(capsys, "serve", "--drafts", "--decisions", decisions,
-                       "--database", database)
+    code, _, err = run(
+        capsys, "serve", "--drafts", "--decisions", decisions, "--database", database
+    )
     assert "triage-demo: 1.0.0, draft (answers are marked as such)" in err
     assert os.environ["TABLERX_DRAFTS"] == "1"  # what the workers read
 
@@ -201,17 +259,32 @@ CLOCK_MODEL = """<?xml version="1.0" encoding="UTF-8"?>
     ],
 )
 def test_models_read_the_clock_in_the_configured_zone(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-    database: str, options: tuple[str, ...], env: dict[str, str], zone: str | None,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    database: str,
+    options: tuple[str, ...],
+    env: dict[str, str],
+    zone: str | None,
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     folder = tmp_path / "decisions" / "clock-demo"
     folder.mkdir(parents=True)
     (folder / "1.0.0.dmn").write_text(CLOCK_MODEL, encoding="utf-8")
-    code, out, _ = run(capsys, "eval", "clock-demo", "--input", write(tmp_path, {"note": "x"}),
-                       "--decisions", str(folder.parent), "--database", database, "--drafts",
-                       *options)
+    code, out, _ = run(
+        capsys,
+        "eval",
+        "clock-demo",
+        "--input",
+        write(tmp_path, {"note": "x"}),
+        "--decisions",
+        str(folder.parent),
+        "--database",
+        database,
+        "--drafts",
+        *options,
+    )
     assert code == 0, out
     assert json.loads(out)["outputs"]["zone"] == zone
 

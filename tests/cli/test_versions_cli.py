@@ -43,9 +43,13 @@ def test_the_commands_are_registered() -> None:
 def _options() -> list[tuple[str, str]]:
     parser = build_parser()
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return [(command, option) for command in COMMANDS
-            for a in action.choices[command]._actions for option in a.option_strings
-            if option.startswith("--") and option != "--help"]
+    return [
+        (command, option)
+        for command in COMMANDS
+        for a in action.choices[command]._actions
+        for option in a.option_strings
+        if option.startswith("--") and option != "--help"
+    ]
 
 
 @pytest.mark.parametrize(("command", "option"), _options())
@@ -67,8 +71,17 @@ def test_submit_approve_retire(capsys: pytest.CaptureFixture[str], root: Path) -
     status, _, err = run(capsys, "approve", MODEL, "1.0.0", "--reviewer", "A. Author", *where)
     assert status == 1 and "a second person must review it [SAME_PERSON]" in err
 
-    status, out, _ = run(capsys, "approve", MODEL, "1.0.0", "--reviewer", "Dr B",
-                         "--note", "checked against the guideline", *where)
+    status, out, _ = run(
+        capsys,
+        "approve",
+        MODEL,
+        "1.0.0",
+        "--reviewer",
+        "Dr B",
+        "--note",
+        "checked against the guideline",
+        *where,
+    )
     assert status == 0 and "is now approved (approve by Dr B" in out
     record = json.loads((root / MODEL / "releases.json").read_text())
     (version,) = record["versions"]
@@ -80,18 +93,22 @@ def test_submit_approve_retire(capsys: pytest.CaptureFixture[str], root: Path) -
     assert "pathway-demo  1.0.0  approved" in out and "pathway-demo  1.1.0  draft" in out
     assert "pathway-demo: default version 1.0.0" in out
 
-    status, out, err = run(capsys, "retire", MODEL, "1.0.0", "--by", "Dr B",
-                           "--reason", "superseded", *where)
+    status, out, err = run(
+        capsys, "retire", MODEL, "1.0.0", "--by", "Dr B", "--reason", "superseded", *where
+    )
     assert status == 0 and "is now retired" in out
     assert "has no approved version left" in err
 
 
 def test_refusals_exit_1_with_the_reason(capsys: pytest.CaptureFixture[str], root: Path) -> None:
-    status, _, err = run(capsys, "approve", MODEL, "1.0.0", "--reviewer", "B",
-                         "--decisions", str(root))
+    status, _, err = run(
+        capsys, "approve", MODEL, "1.0.0", "--reviewer", "B", "--decisions", str(root)
+    )
     assert status == 1
-    assert err.startswith("tablerx approve: pathway-demo 1.0.0 is draft; only a version that "
-                          "is in review can be approved")
+    assert err.startswith(
+        "tablerx approve: pathway-demo 1.0.0 is draft; only a version that "
+        "is in review can be approved"
+    )
 
 
 def test_missing_names_are_usage_errors(capsys: pytest.CaptureFixture[str], root: Path) -> None:
@@ -101,8 +118,7 @@ def test_missing_names_are_usage_errors(capsys: pytest.CaptureFixture[str], root
     assert "--reviewer" in capsys.readouterr().err
 
 
-def test_test_reports_failures_and_exits_1(capsys: pytest.CaptureFixture[str],
-                                           root: Path) -> None:
+def test_test_reports_failures_and_exits_1(capsys: pytest.CaptureFixture[str], root: Path) -> None:
     status, out, _ = run(capsys, "test", "--decisions", str(root))
     assert status == 0 and "2/2 versions passed" in out
     broken = [("TCX", {"ecog": rm.D(3), "her2": "low"}, {"treatment": "trastuzumab deruxtecan"})]
@@ -110,8 +126,10 @@ def test_test_reports_failures_and_exits_1(capsys: pytest.CaptureFixture[str],
     status, out, _ = run(capsys, "test", MODEL, "--decisions", str(root))
     assert status == 1
     assert "FAIL pathway-demo 1.2.0: 0/1 passed (1 failed)" in out
-    assert 'treatment: expected string "trastuzumab deruxtecan", got string ' \
-           '"best supportive care"' in out
+    assert (
+        'treatment: expected string "trastuzumab deruxtecan", got string '
+        '"best supportive care"' in out
+    )
     status, out, _ = run(capsys, "test", MODEL, "1.0.0", "--decisions", str(root))
     assert status == 0 and "1/1 versions passed" in out
 
@@ -125,8 +143,7 @@ def test_test_checks_the_records(capsys: pytest.CaptureFixture[str], root: Path)
 
 
 @pytest.mark.parametrize("args", [["nope"], [MODEL, "9.9.9"]])
-def test_test_of_nothing(capsys: pytest.CaptureFixture[str], root: Path,
-                         args: list[str]) -> None:
+def test_test_of_nothing(capsys: pytest.CaptureFixture[str], root: Path, args: list[str]) -> None:
     status, _, err = run(capsys, "test", *args, "--decisions", str(root))
     assert status == 1 and "nothing published as" in err
 
@@ -136,8 +153,9 @@ def test_test_of_an_empty_folder(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert status == 0 and "no published versions" in out
 
 
-def test_diff_markdown_json_and_exit_code(capsys: pytest.CaptureFixture[str], root: Path,
-                                          tmp_path: Path) -> None:
+def test_diff_markdown_json_and_exit_code(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path
+) -> None:
     where = ("--decisions", str(root))
     status, out, _ = run(capsys, "diff", MODEL, "1.0.0", "1.1.0", *where)
     assert status == 0
@@ -149,8 +167,19 @@ def test_diff_markdown_json_and_exit_code(capsys: pytest.CaptureFixture[str], ro
     assert data["summary"]["rules_changed"] == 1 and data["behaviour"]["differences"]
 
     target = tmp_path / "diff.md"
-    status, out, _ = run(capsys, "diff", MODEL, "1.0.0", "1.1.0", "-o", str(target),
-                         "--exit-code", "--rows", "1", *where)
+    status, out, _ = run(
+        capsys,
+        "diff",
+        MODEL,
+        "1.0.0",
+        "1.1.0",
+        "-o",
+        str(target),
+        "--exit-code",
+        "--rows",
+        "1",
+        *where,
+    )
     assert status == 1 and out == ""
     assert "more input sets (see the JSON report)" in target.read_text()
 
@@ -166,8 +195,9 @@ def test_diff_of_a_broken_version(capsys: pytest.CaptureFixture[str], root: Path
     assert status == 1 and "cannot load the versions" in err
 
 
-def test_decisions_folder_from_the_environment(capsys: pytest.CaptureFixture[str], root: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_decisions_folder_from_the_environment(
+    capsys: pytest.CaptureFixture[str], root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TABLERX_DECISIONS", str(root))
     status, out, _ = run(capsys, "versions", MODEL)
     assert status == 0 and "pathway-demo  1.1.0  draft" in out
@@ -185,11 +215,17 @@ def test_test_coverage_lists_every_rule_and_fails_on_unmatched_ones(
     assert "coverage pathway-demo 1.0.0: 7/9 rules matched by a test case (2 never)" in out
     assert "    treatment rule R5 ('T2 Treatment'!A9)" in out
     assert out.rstrip().endswith("1/1 versions passed, 2 rules matched by no test case")
-    refusal = [{"code": "LVEF_REQUIRED", "message": "LVEF is needed before anti-HER2 therapy",
-                "field": "lvef"}]
+    refusal = [
+        {
+            "code": "LVEF_REQUIRED",
+            "message": "LVEF is needed before anti-HER2 therapy",
+            "field": "lvef",
+        }
+    ]
     more: list[rm.Case] = [
         ("TC5", {"ecog": rm.D(0), "her2": "positive"}, {"Request validation": refusal}),
-        ("TC6", {"ecog": rm.D(3), "her2": "low"}, {"treatment": "best supportive care"})]
+        ("TC6", {"ecog": rm.D(3), "her2": "low"}, {"treatment": "best supportive care"}),
+    ]
     rm.publish(root, rm.pathway("1.1.0"), [*rm.CASES, *more])
     status, out, _ = run(capsys, "test", MODEL, "1.1.0", "--coverage", "--decisions", str(root))
     assert status == 0 and "9/9 rules matched by a test case" in out

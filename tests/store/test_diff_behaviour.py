@@ -27,15 +27,15 @@ D = rm.D
 MODEL = rm.MODEL_ID
 
 
-def loaded(root: Path, defs: m.Definitions, cases: Sequence[rm.Case] | None = None
-           ) -> tuple[ModelVersion, list[TestCase]]:
+def loaded(
+    root: Path, defs: m.Definitions, cases: Sequence[rm.Case] | None = None
+) -> tuple[ModelVersion, list[TestCase]]:
     path = rm.publish(root, defs, rm.CASES if cases is None else cases)
     version = load_version(MODEL, path)
     return version, regression.load_cases(regression.tests_path(root, MODEL, version.version))
 
 
-def run(root: Path, old: m.Definitions, new: m.Definitions,
-        limit: int = 20000) -> BehaviourDiff:
+def run(root: Path, old: m.Definitions, new: m.Definitions, limit: int = 20000) -> BehaviourDiff:
     a, cases_a = loaded(root, old)
     b, cases_b = loaded(root, new)
     return behaviour(a, b, cases_a, cases_b, diff_models(old, new), limit)
@@ -67,8 +67,9 @@ def test_identical_versions_answer_alike(tmp_path: Path) -> None:
 def test_a_cause_upstream_is_named_with_the_output_it_changes(tmp_path: Path) -> None:
     report = run(tmp_path, rm.pathway("1.0.0"), _fitness_variant())
     assert report.differences
-    item = next(d for d in report.differences if d.inputs["ecog"] == D(3)
-                and d.inputs["her2"] == "positive")
+    item = next(
+        d for d in report.differences if d.inputs["ecog"] == D(3) and d.inputs["her2"] == "positive"
+    )
     assert item.decisions == ["fitness", "treatment"]
     assert RuleHit("fitness", "F3", "'T1 Fitness'!A7") in item.old_rules
     assert RuleHit("fitness", "F2", "'T1 Fitness'!A6") in item.new_rules
@@ -101,8 +102,13 @@ def test_narrowed_allowed_values_refuse_patients(tmp_path: Path) -> None:
 
 
 def test_test_cases_come_first_with_their_source(tmp_path: Path) -> None:
-    cases = [("EDGE", {"ecog": D(1), "her2": "positive", "lvef": D(45)},
-              {"treatment": "ramucirumab plus paclitaxel"})]
+    cases = [
+        (
+            "EDGE",
+            {"ecog": D(1), "her2": "positive", "lvef": D(45)},
+            {"treatment": "ramucirumab plus paclitaxel"},
+        )
+    ]
     a, _ = loaded(tmp_path, rm.pathway("1.0.0"), cases)
     b, cases_b = loaded(tmp_path, rm.pathway("1.1.0", lvef_threshold=">= 40"), cases)
     structural = diff_models(a.definitions, b.definitions)
@@ -114,8 +120,9 @@ def test_test_cases_come_first_with_their_source(tmp_path: Path) -> None:
 
 
 def test_limit_keeps_the_run_small_and_still_finds_the_change(tmp_path: Path) -> None:
-    report = run(tmp_path, rm.pathway("1.0.0"), rm.pathway("1.1.0", lvef_threshold=">= 40"),
-                 limit=60)
+    report = run(
+        tmp_path, rm.pathway("1.0.0"), rm.pathway("1.1.0", lvef_threshold=">= 40"), limit=60
+    )
     full = run(tmp_path / "full", rm.pathway("1.0.0"), rm.pathway("1.1.0", lvef_threshold=">= 40"))
     assert report.cases < full.cases / 2
     assert any(d.inputs["lvef"] == D(40) for d in report.differences)
@@ -131,8 +138,11 @@ def test_limit_keeps_the_run_small_and_still_finds_the_change(tmp_path: Path) ->
         (Answer(outputs={"t": None}), Answer(outputs={}), ["t"]),
         (Answer(refused=["X: f"]), Answer(outputs={"t": "a"}), [REFUSAL]),
         (Answer(refused=["X: f"]), Answer(refused=["X: f"]), []),
-        (Answer(outputs={"t": "a"}, defects=["t: UNIQUE_VIOLATION"]),
-         Answer(outputs={"t": "a"}), ["(defects)"]),
+        (
+            Answer(outputs={"t": "a"}, defects=["t: UNIQUE_VIOLATION"]),
+            Answer(outputs={"t": "a"}),
+            ["(defects)"],
+        ),
     ],
 )
 def test_differing_outputs(old: Answer, new: Answer, expected: list[str]) -> None:
@@ -146,7 +156,5 @@ def test_responder_answers_as_the_service(tmp_path: Path) -> None:
     assert answer.outputs == {"treatment": "ramucirumab plus paclitaxel"}  # preference: "none"
     assert answer.hits["treatment"] == [RuleHit("treatment", "R4", "'T2 Treatment'!A8")]
     assert responder.answer({"her2": "low"}).refused == ["MISSING_REQUIRED_FIELD: ecog"]
-    assert responder.answer({"ecog": D("1.5"), "her2": "low"}).refused == [
-        "INVALID_TYPE: ecog"]
-    assert responder.answer({"ecog": D(0), "her2": "positive"}).refused == [
-        "LVEF_REQUIRED: lvef"]
+    assert responder.answer({"ecog": D("1.5"), "her2": "low"}).refused == ["INVALID_TYPE: ecog"]
+    assert responder.answer({"ecog": D(0), "her2": "positive"}).refused == ["LVEF_REQUIRED: lvef"]

@@ -34,7 +34,10 @@ def test_neighbours(value: Any, integer: bool, expected: list[Any]) -> None:
 def test_neighbours_of_a_date() -> None:
     day = evaluate('date("2025-03-01")')
     assert [str(d) for d in boundaries.neighbours(day)] == [
-        "2025-02-28", "2025-03-01", "2025-03-02"]
+        "2025-02-28",
+        "2025-03-01",
+        "2025-03-02",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -56,7 +59,8 @@ def test_literals(text: str, thresholds: list[Any], exact: list[Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['< date("2025-01-01")', '< @"2025-01-01"', '[date("2025-01-01")..@"2025-01-01"]'])
+    "text", ['< date("2025-01-01")', '< @"2025-01-01"', '[date("2025-01-01")..@"2025-01-01"]']
+)
 def test_date_literals_are_thresholds_not_strings(text: str) -> None:
     thresholds, exact = boundaries.literals(text)
     assert {str(t) for t in thresholds} == {"2025-01-01"} and exact == []
@@ -65,11 +69,19 @@ def test_date_literals_are_thresholds_not_strings(text: str) -> None:
 def test_candidates_of_the_pathway_model() -> None:
     cands = boundaries.candidates([rm.pathway()])
     assert list(cands) == ["ecog", "her2", "lvef", "preference"]
-    assert cands["ecog"] == [D(n) for n in range(5)]       # whole, inside [0..4], required
+    assert cands["ecog"] == [D(n) for n in range(5)]  # whole, inside [0..4], required
     assert cands["her2"] == ["low", "negative", "positive"]
-    assert cands["preference"] == ["declines", "none"]     # no null: it has a default
-    assert cands["lvef"] == [None, D(10), D("10.1"), D("49.9"), D(50), D("50.1"),
-                             D("89.9"), D(90)]           # 9.9 and 90.1 are not allowed
+    assert cands["preference"] == ["declines", "none"]  # no null: it has a default
+    assert cands["lvef"] == [
+        None,
+        D(10),
+        D("10.1"),
+        D("49.9"),
+        D(50),
+        D("50.1"),
+        D("89.9"),
+        D(90),
+    ]  # 9.9 and 90.1 are not allowed
 
 
 def test_candidates_of_two_versions_and_seeds() -> None:
@@ -84,8 +96,8 @@ def test_numbers_of_a_derived_column_go_to_the_inputs_it_reads() -> None:
     defs = rm.pathway()
     columns = boundaries.column_inputs(defs)
     reads = [read for read, _ in columns]
-    assert {"ecog"} in reads            # the fitness table's column
-    assert {"preference"} in reads      # the treatment table reads the input directly
+    assert {"ecog"} in reads  # the fitness table's column
+    assert {"preference"} in reads  # the treatment table reads the input directly
     assert boundaries.dependencies(defs)["treatment"] == {"ecog", "her2", "lvef", "preference"}
 
 
@@ -101,8 +113,8 @@ def test_many_candidates_give_seeds_one_at_a_time_and_the_focus_combinations() -
     seed = {name: D(5) for name in "abcdef"}
     sets = boundaries.input_sets(cands, [seed], focus=["a", "b"], limit=500)
     assert sets[0] == seed
-    assert {**seed, "c": D(0)} in sets                       # one input varied
-    for a, b in itertools.product(range(6), repeat=2):       # every focus combination
+    assert {**seed, "c": D(0)} in sets  # one input varied
+    for a, b in itertools.product(range(6), repeat=2):  # every focus combination
         assert {**seed, "a": D(a), "b": D(b)} in sets
     assert len(sets) <= 500
     assert sets == boundaries.input_sets(cands, [seed], focus=["a", "b"], limit=500)
@@ -126,7 +138,7 @@ def test_pairwise_covers_every_pair(sizes: list[int]) -> None:
 
 def assert_pairwise(domains: dict[str, list[Any]], rows: list[dict[str, Any]]) -> None:
     if len(domains) == 1:
-        (name, values), = domains.items()
+        ((name, values),) = domains.items()
         assert [row[name] for row in rows] == values
         return
     for x, y in itertools.combinations(domains, 2):
@@ -136,4 +148,6 @@ def assert_pairwise(domains: dict[str, list[Any]], rows: list[dict[str, Any]]) -
 
 def test_unique_counts_absent_as_null() -> None:
     assert boundaries.unique([{"a": D(1)}, {"a": D("1.0"), "b": None}, {"a": True}]) == [
-        {"a": D(1)}, {"a": True}]
+        {"a": D(1)},
+        {"a": True},
+    ]

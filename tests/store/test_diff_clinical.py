@@ -41,8 +41,13 @@ def edited_workbook(tmp_path: Path, version: str | None) -> tuple[Path, str, str
     new = '"systemic_full"' if old != '"systemic_full"' else '"systemic_limited"'
     cell.value = new
     if version is not None:
-        label = next(c for s in book.worksheets for row in s.iter_rows() for c in row
-                     if c.value == "Version" and s.cell(c.row, c.column + 1).value)
+        label = next(
+            c
+            for s in book.worksheets
+            for row in s.iter_rows()
+            for c in row
+            if c.value == "Version" and s.cell(c.row, c.column + 1).value
+        )
         label.parent.cell(label.row, label.column + 1).value = version
     path = tmp_path / "edited.xlsx"
     book.save(path)
@@ -65,7 +70,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str,
 
 @pytest.mark.slow
 def test_the_diff_names_the_rule_and_the_patients(
-        published: tuple[Path, str, str, str, str]) -> None:
+    published: tuple[Path, str, str, str, str],
+) -> None:
     decisions, version, cell, old, new = published
     diff = diff_report.diff_published(decisions, MODEL, version, "99.0.0", limit=1500)
 
@@ -96,7 +102,8 @@ def test_the_diff_names_the_rule_and_the_patients(
 
 
 def test_recompiling_a_published_version_with_other_content_is_refused(
-        published: tuple[Path, str, str, str, str], tmp_path: Path) -> None:
+    published: tuple[Path, str, str, str, str], tmp_path: Path
+) -> None:
     decisions, version, *_ = published
     edited, *_ = edited_workbook(tmp_path, None)  # same version number, one rule changed
     again = compile_workbook(edited)

@@ -52,8 +52,11 @@ def test_markdown_shows_what_changed_and_whom_it_affects(diff: VersionDiff) -> N
         ("a", "b", '"a" → "b"'),
         (["x", "y"], ["y", "z"], 'added "z"; removed "x"'),
         (["x", "y"], ["y", "x"], 'order now "y", "x"'),
-        ([{"regimen": "A", "rank": 1}, {"regimen": "B", "rank": 2}],
-         [{"regimen": "B", "rank": 1}], 'removed "A"; "B": rank: 2 → 1'),
+        (
+            [{"regimen": "A", "rank": 1}, {"regimen": "B", "rank": 2}],
+            [{"regimen": "B", "rank": 1}],
+            'removed "A"; "B": rank: 2 → 1',
+        ),
         ({"a": "1", "b": None}, {"a": "2", "b": "x"}, 'added b, a: "1" → "2"'),
         ({"k": ["x"]}, {"k": ["y"]}, "k changed"),
         ("x" * 300, "y", '"' + "x" * 46 + '… → "y"'),
@@ -77,14 +80,16 @@ def test_json_has_everything_with_exact_numbers(diff: VersionDiff) -> None:
     (decision,) = data["structural"]["decisions"]
     (rule,) = decision["rules"]
     assert rule["from"]["rule"] == "R2" and rule["cells"] == [
-        {"column": "lvef", "role": "input", "from": ">= 50", "to": ">= 40"}]
+        {"column": "lvef", "role": "input", "from": ">= 50", "to": ">= 40"}
+    ]
     differences = data["behaviour"]["differences"]
     assert len(differences) == data["summary"]["cases_differing"] > 0
     lvefs = {d["inputs"]["lvef"] for d in differences}
     assert Decimal("49.9") in lvefs and Decimal("40.1") in lvefs
     first = differences[0]
     assert first["from"]["rules"] == [
-        {"decision": "treatment", "rule": "R3", "cell": "'T2 Treatment'!A7"}]
+        {"decision": "treatment", "rule": "R3", "cell": "'T2 Treatment'!A7"}
+    ]
     assert first["to"]["outputs"] == {"treatment": "trastuzumab deruxtecan"}
     assert '"lvef": 49.9' in diff_report.dumps(diff_report.to_json(diff))
 
@@ -106,8 +111,12 @@ def test_unpublished_version(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (None, "null"), (True, "true"), ("a\"b", '"a\\"b"'), (Decimal("2.50"), "2.50"),
-        ([Decimal(1), "x"], '[1, "x"]'), ({"code": "X"}, '{code: "X"}'),
+        (None, "null"),
+        (True, "true"),
+        ('a"b', '"a\\"b"'),
+        (Decimal("2.50"), "2.50"),
+        ([Decimal(1), "x"], '[1, "x"]'),
+        ({"code": "X"}, '{code: "X"}'),
         (Decimal("1E+40"), "1E+40"),
     ],
 )
@@ -118,5 +127,9 @@ def test_feel_text(value: object, text: str) -> None:
 def test_plain_values() -> None:
     assert diff_report.plain(evaluate('date("2025-01-02")')) == "2025-01-02"
     assert diff_report.plain(evaluate("[1..2)")) == {
-        "start": Decimal(1), "end": Decimal(2), "start_included": True, "end_included": False}
+        "start": Decimal(1),
+        "end": Decimal(2),
+        "start_included": True,
+        "end_included": False,
+    }
     assert diff_report.dumps([Decimal("0.10")]) == "[\n  0.10\n]\n"

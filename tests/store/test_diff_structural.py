@@ -20,8 +20,9 @@ def only_logic(diff: StructuralDiff, name: str) -> LogicChange:
 
 
 def kinds(item: LogicChange) -> list[tuple[str, str | None, str | None]]:
-    return [(r.kind, r.old.rule if r.old else None, r.new.rule if r.new else None)
-            for r in item.rules]
+    return [
+        (r.kind, r.old.rule if r.old else None, r.new.rule if r.new else None) for r in item.rules
+    ]
 
 
 def test_identical_models_have_no_differences() -> None:
@@ -39,7 +40,11 @@ def test_changed_rule_is_named_by_sheet_rule_id_cell_and_column() -> None:
     assert rule.kind == "changed" and not rule.moved
     assert rule.new is not None and rule.old == rule.new
     assert (rule.new.rule, rule.new.cell, rule.new.row, rule.new.position) == (
-        "R2", "'T2 Treatment'!A6", 6, 2)
+        "R2",
+        "'T2 Treatment'!A6",
+        6,
+        2,
+    )
     assert rule.cells == [CellChange("lvef", "input", ">= 50", ">= 40")]
 
 
@@ -57,14 +62,15 @@ def test_removed_rule() -> None:
     rules = [r for r in RULES if r[0] != "R4"]
     item = only_logic(diff_models(rm.pathway(), rm.pathway(treatment_rules=rules)), "treatment")
     assert kinds(item) == [("removed", "R4", None)]
-    assert CellChange("treatment", "output", '"ramucirumab plus paclitaxel"', None) in \
-        item.rules[0].cells
+    assert (
+        CellChange("treatment", "output", '"ramucirumab plus paclitaxel"', None)
+        in item.rules[0].cells
+    )
 
 
 def test_rule_order_matters_under_first() -> None:
     swapped = [RULES[0], RULES[2], RULES[1], *RULES[3:]]
-    item = only_logic(diff_models(rm.pathway(), rm.pathway(treatment_rules=swapped)),
-                      "treatment")
+    item = only_logic(diff_models(rm.pathway(), rm.pathway(treatment_rules=swapped)), "treatment")
     assert all(rule.kind == "moved" and rule.moved for rule in item.rules)
     assert sorted(rule.new.rule for rule in item.rules if rule.new) in (["R2"], ["R3"])
 
@@ -96,7 +102,9 @@ def test_unlabelled_rules_are_paired_by_content() -> None:
         rule.id = f"T2_Treatment_row{row}"
     item = only_logic(diff_models(old, new), "treatment")
     assert [(r.kind, r.new and r.new.position) for r in item.rules] == [
-        ("added", 1), ("changed", 3)]
+        ("added", 1),
+        ("changed", 3),
+    ]
     assert item.rules[1].cells == [CellChange("lvef", "input", ">= 50", ">= 45")]
 
 
@@ -105,8 +113,7 @@ def test_hit_policy_and_input_declarations() -> None:
     diff = diff_models(rm.pathway(), new)
     assert only_logic(diff, "treatment").changes == [Change("hit policy", "FIRST", "PRIORITY")]
     (lvef,) = diff.inputs
-    assert (lvef.name, lvef.changes) == ("lvef", [
-        Change("allowed values", "[10..90]", "[20..90]")])
+    assert (lvef.name, lvef.changes) == ("lvef", [Change("allowed values", "[10..90]", "[20..90]")])
     (t_lvef,) = diff.types
     assert t_lvef.changes == [Change("allowed_values", "[10..90]", "[20..90]")]
 
@@ -120,12 +127,16 @@ def test_removed_decision_lists_its_rules() -> None:
 
 def test_added_column_and_input() -> None:
     new = rm.pathway()
-    new.input_data.append(m.InputData(id="input_age", name="age",
-                                      variable=m.InformationItem(name="age", type_ref="number")))
+    new.input_data.append(
+        m.InputData(
+            id="input_age", name="age", variable=m.InformationItem(name="age", type_ref="number")
+        )
+    )
     fitness = new.decisions[1].expression
     assert isinstance(fitness, m.DecisionTable)
-    fitness.inputs.append(m.InputClause(label="age",
-                                        input_expression=m.LiteralExpression(text="age")))
+    fitness.inputs.append(
+        m.InputClause(label="age", input_expression=m.LiteralExpression(text="age"))
+    )
     for index, rule in enumerate(fitness.rules):
         rule.input_entries.append(m.UnaryTests(text="< 80" if index == 2 else "-"))
     diff = diff_models(rm.pathway(), new)
@@ -139,15 +150,23 @@ def test_added_column_and_input() -> None:
 def test_literal_expressions_and_decision_properties() -> None:
     def with_expression(text: str, top: str) -> m.Definitions:
         defs = rm.pathway()
-        defs.decisions.append(m.Decision(
-            id="decision_score", name="score", variable=m.InformationItem(name="score"),
-            extensions={"decision.top_level": top}, expression=m.LiteralExpression(text=text)))
+        defs.decisions.append(
+            m.Decision(
+                id="decision_score",
+                name="score",
+                variable=m.InformationItem(name="score"),
+                extensions={"decision.top_level": top},
+                expression=m.LiteralExpression(text=text),
+            )
+        )
         return defs
 
     diff = diff_models(with_expression("ecog * 2", "true"), with_expression("ecog * 3", "false"))
     item = only_logic(diff, "score")
-    assert item.changes == [Change("top level", "true", "false"),
-                            Change("expression", "ecog * 2", "ecog * 3")]
+    assert item.changes == [
+        Change("top level", "true", "false"),
+        Change("expression", "ecog * 2", "ecog * 3"),
+    ]
 
 
 def test_a_table_replaced_by_an_expression() -> None:
@@ -181,20 +200,29 @@ def keys(*names: str) -> list[RuleKey]:
     [
         ([A, B], [A, B], keys("R1", "R2"), keys("R1", "R2"), [(0, 0), (1, 1)]),
         ([A, B], [C, A, B], keys("R1", "R2"), keys("R3", "R1", "R2"), [(0, 1), (1, 2)]),
-        ([A, B], [C, A, B], keys("row5", "row6"), keys("row5", "row6", "row7"),
-         [(0, 1), (1, 2)]),                                                    # insert
-        ([A, B], [B], keys("R1", "R2"), keys("R2"), [(1, 0)]),                 # delete
+        (
+            [A, B],
+            [C, A, B],
+            keys("row5", "row6"),
+            keys("row5", "row6", "row7"),
+            [(0, 1), (1, 2)],
+        ),  # insert
+        ([A, B], [B], keys("R1", "R2"), keys("R2"), [(1, 0)]),  # delete
         ([A, B], [A, C], keys("R1", "R2"), keys("R1", "R2"), [(0, 0), (1, 1)]),  # edit
-        ([A, B], [D, C], keys("R1", "R2"), keys("R3", "R4"), []),              # unrelated
-        ([A, A], [A], keys("row5", "row6"), keys("row6"), [(1, 0)]),           # duplicates
-        ([B, A], [A], keys("row5", "row6"), keys("row5"), [(1, 0)]),           # moved up
-        ([A], [E], keys("row5"), keys("row9"), [(0, 0)]),                      # edited, moved
-        ([A], [E], keys("R1"), keys("R2"), []),                                # named apart
+        ([A, B], [D, C], keys("R1", "R2"), keys("R3", "R4"), []),  # unrelated
+        ([A, A], [A], keys("row5", "row6"), keys("row6"), [(1, 0)]),  # duplicates
+        ([B, A], [A], keys("row5", "row6"), keys("row5"), [(1, 0)]),  # moved up
+        ([A], [E], keys("row5"), keys("row9"), [(0, 0)]),  # edited, moved
+        ([A], [E], keys("R1"), keys("R2"), []),  # named apart
     ],
 )
-def test_match_rules(old: list[dict[tuple[str, str], str]], new: list[dict[tuple[str, str], str]],
-                     old_keys: list[RuleKey], new_keys: list[RuleKey],
-                     pairs: list[tuple[int, int]]) -> None:
+def test_match_rules(
+    old: list[dict[tuple[str, str], str]],
+    new: list[dict[tuple[str, str], str]],
+    old_keys: list[RuleKey],
+    new_keys: list[RuleKey],
+    pairs: list[tuple[int, int]],
+) -> None:
     assert match_rules(old, new, old_keys, new_keys) == pairs
 
 

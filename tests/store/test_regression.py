@@ -24,8 +24,13 @@ def test_all_cases_pass(tmp_path: Path) -> None:
 
 
 def test_failures_name_every_result_with_expected_and_actual(tmp_path: Path) -> None:
-    cases = [("BAD", {"ecog": D(4), "her2": "negative", "preference": "declines"},
-              {"treatment": "trastuzumab deruxtecan", "fitness": "fit"})]
+    cases = [
+        (
+            "BAD",
+            {"ecog": D(4), "her2": "negative", "preference": "declines"},
+            {"treatment": "trastuzumab deruxtecan", "fitness": "fit"},
+        )
+    ]
     rm.publish(tmp_path, rm.pathway("1.0.0"), cases)
     report = regression.run_version(tmp_path, MODEL, "1.0.0")
     assert not report.ok and report.summary == "0/1 passed (1 failed)"
@@ -37,15 +42,18 @@ def test_failures_name_every_result_with_expected_and_actual(tmp_path: Path) -> 
     ]
     text = regression.format_reports([report])
     assert "FAIL pathway-demo 1.0.0: 0/1 passed (1 failed)" in text
-    assert 'treatment: expected string "trastuzumab deruxtecan", got string ' \
-           '"best supportive care"' in text
+    assert (
+        'treatment: expected string "trastuzumab deruxtecan", got string '
+        '"best supportive care"' in text
+    )
     assert 'fitness: expected string "fit", got string "unfit"' in text
 
 
 def test_absent_inputs_take_their_declared_default(tmp_path: Path) -> None:
     # preference is absent: the service fills in "none", so R1 (declines) must not match
-    cases = [("D", {"ecog": D(0), "her2": "negative"},
-              {"treatment": "ramucirumab plus paclitaxel"})]
+    cases = [
+        ("D", {"ecog": D(0), "her2": "negative"}, {"treatment": "ramucirumab plus paclitaxel"})
+    ]
     rm.publish(tmp_path, rm.pathway("1.0.0"), cases)
     assert regression.run_version(tmp_path, MODEL, "1.0.0").ok
 
@@ -58,8 +66,7 @@ def test_unknown_decision_is_a_failure_with_the_reason(tmp_path: Path) -> None:
 
 def test_table_defects_are_reported_with_the_case(tmp_path: Path) -> None:
     overlapping = rm.pathway("1.0.0", fitness_limited="[1..2]")  # F1 and F2 both match ecog 1
-    rm.publish(tmp_path, overlapping, [("O", {"ecog": D(1), "her2": "low"},
-                                        {"fitness": "fit"})])
+    rm.publish(tmp_path, overlapping, [("O", {"ecog": D(1), "her2": "low"}, {"fitness": "fit"})])
     (case,) = regression.run_version(tmp_path, MODEL, "1.0.0").cases
     assert case.status == FAILED
     assert case.mismatches[0].actual is None
@@ -92,9 +99,14 @@ def test_run_all_finds_every_published_version_in_order(tmp_path: Path) -> None:
     rm.publish(tmp_path, other)
     (tmp_path / "Not A Model").mkdir()
     assert regression.published(tmp_path) == [
-        ("other-model", "0.1.0"), (MODEL, "1.9.0"), (MODEL, "1.10.0")]
+        ("other-model", "0.1.0"),
+        (MODEL, "1.9.0"),
+        (MODEL, "1.10.0"),
+    ]
     assert [(r.model_id, r.version) for r in regression.run_all(tmp_path, MODEL)] == [
-        (MODEL, "1.9.0"), (MODEL, "1.10.0")]
+        (MODEL, "1.9.0"),
+        (MODEL, "1.10.0"),
+    ]
     assert [r.version for r in regression.run_all(tmp_path, MODEL, "1.9.0")] == ["1.9.0"]
     assert regression.published(tmp_path / "absent") == []
 

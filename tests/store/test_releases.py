@@ -34,8 +34,14 @@ def root(tmp_path: Path) -> Path:
     """decisions/ with pathway-demo 1.0.0 (tests pass) and 1.1.0 (a test fails)."""
     folder = tmp_path / "decisions"
     rm.publish(folder, rm.pathway("1.0.0"))
-    failing = [*rm.CASES, ("TC9", {"ecog": rm.D(0), "her2": "positive", "lvef": rm.D(60)},
-                           {"treatment": "best supportive care"})]
+    failing = [
+        *rm.CASES,
+        (
+            "TC9",
+            {"ecog": rm.D(0), "her2": "positive", "lvef": rm.D(60)},
+            {"treatment": "best supportive care"},
+        ),
+    ]
     rm.publish(folder, rm.pathway("1.1.0"), failing)
     rm.publish(folder, rm.pathway("1.2.0"), cases=None)
     return folder
@@ -68,8 +74,11 @@ def test_lifecycle_records_who_when_and_hash(root: Path) -> None:
 def test_record_file_is_deterministic_and_ordered(root: Path) -> None:
     book = ReleaseBook(MODEL, releases.releases_path(root, MODEL))
     for version in ("0.10.0", "0.9.0", "1.0.0-rc1"):
-        book.releases[version] = releases.Release(version, "ab" * 32, [
-            releases.Event("submit", IN_REVIEW, "X", "2025-01-01T00:00:00Z", "ab" * 32)])
+        book.releases[version] = releases.Release(
+            version,
+            "ab" * 32,
+            [releases.Event("submit", IN_REVIEW, "X", "2025-01-01T00:00:00Z", "ab" * 32)],
+        )
     text = releases.format_book(book)
     data = json.loads(text)
     assert [v["version"] for v in data["versions"]] == ["0.9.0", "0.10.0", "1.0.0-rc1"]
@@ -82,18 +91,17 @@ def test_record_file_is_deterministic_and_ordered(root: Path) -> None:
 @pytest.mark.parametrize(
     ("actions", "code"),
     [
-        ([("approve", "B")], "WRONG_STATUS"),                          # a draft
-        ([("submit", "A"), ("submit", "A")], "WRONG_STATUS"),           # twice
-        ([("submit", "A"), ("approve", "A")], "SAME_PERSON"),           # four eyes
-        ([("submit", "A"), ("approve", "a")], "SAME_PERSON"),           # case blind
+        ([("approve", "B")], "WRONG_STATUS"),  # a draft
+        ([("submit", "A"), ("submit", "A")], "WRONG_STATUS"),  # twice
+        ([("submit", "A"), ("approve", "A")], "SAME_PERSON"),  # four eyes
+        ([("submit", "A"), ("approve", "a")], "SAME_PERSON"),  # case blind
         ([("retire", "A"), ("retire", "A")], "WRONG_STATUS"),
         ([("retire", "A"), ("submit", "A")], "WRONG_STATUS"),
         ([("submit", "  ")], "NAME_MISSING"),
     ],
 )
 def test_refused_steps(root: Path, actions: list[tuple[str, str]], code: str) -> None:
-    functions = {"submit": releases.submit, "approve": releases.approve,
-                 "retire": releases.retire}
+    functions = {"submit": releases.submit, "approve": releases.approve, "retire": releases.retire}
     *allowed, (last, by) = actions
     for action, who in allowed:
         functions[action](step(root, "1.0.0", who))
@@ -115,8 +123,11 @@ def test_failing_tests_block_submit_and_approve(root: Path) -> None:
 def test_approval_reruns_the_tests(root: Path) -> None:
     releases.submit(step(root, "1.0.0", "A"))
     tests = root / MODEL / "1.0.0.tests.xml"
-    tests.write_bytes(rm.tests_xml("1.0.0.dmn", [
-        ("T", {"ecog": rm.D(0), "her2": "low"}, {"treatment": "nothing"})]))
+    tests.write_bytes(
+        rm.tests_xml(
+            "1.0.0.dmn", [("T", {"ecog": rm.D(0), "her2": "low"}, {"treatment": "nothing"})]
+        )
+    )
     with pytest.raises(ReleaseError) as caught:
         releases.approve(step(root, "1.0.0", "B"))
     assert caught.value.code == "TESTS_FAILED"
@@ -162,12 +173,17 @@ def test_verify_reports_missing_files(root: Path) -> None:
         ("{", "cannot be read"),
         ('{"model": "other", "versions": []}', 'expected an object with "model"'),
         ('{"model": "pathway-demo", "versions": [{"version": "1"}]}', "malformed"),
-        ('{"model": "pathway-demo", "versions": [{"version": "1", "hash": "x", "status": '
-         '"approved", "history": [{"action": "submit", "status": "in review", "by": "A", '
-         '"at": "t", "hash": "x"}]}]}', "disagrees with its history"),
-        ('{"model": "pathway-demo", "versions": [{"version": "1", "hash": "x", "history": '
-         '[{"action": "publish", "status": "in review", "by": "A", "at": "t", "hash": "x"}]}]}',
-         "unknown step"),
+        (
+            '{"model": "pathway-demo", "versions": [{"version": "1", "hash": "x", "status": '
+            '"approved", "history": [{"action": "submit", "status": "in review", "by": "A", '
+            '"at": "t", "hash": "x"}]}]}',
+            "disagrees with its history",
+        ),
+        (
+            '{"model": "pathway-demo", "versions": [{"version": "1", "hash": "x", "history": '
+            '[{"action": "publish", "status": "in review", "by": "A", "at": "t", "hash": "x"}]}]}',
+            "unknown step",
+        ),
     ],
 )
 def test_unreadable_records(root: Path, content: str, reason: str) -> None:
@@ -194,7 +210,7 @@ def _book(statuses: dict[str, str]) -> ReleaseBook:
     ("statuses", "drafts", "expected"),
     [
         ({"1.0.0": APPROVED, "1.1.0": IN_REVIEW}, False, "1.0.0"),
-        ({"1.0.0": APPROVED, "1.1.0": IN_REVIEW}, True, "1.2.0"),   # 1.2.0 has no record
+        ({"1.0.0": APPROVED, "1.1.0": IN_REVIEW}, True, "1.2.0"),  # 1.2.0 has no record
         ({"1.0.0": APPROVED, "1.1.0": APPROVED}, False, "1.1.0"),
         ({"1.0.0": APPROVED, "1.1.0": RETIRED}, False, "1.0.0"),
         ({"1.0.0": RETIRED, "1.1.0": RETIRED, "1.2.0": RETIRED}, True, None),

@@ -149,10 +149,15 @@ def test_created_at_is_utc() -> None:
 
 def test_a_table_from_an_earlier_release_gets_the_new_columns(database_url: str) -> None:
     engine = create_db_engine(database_url)
-    old = sa.Table("evaluations", sa.MetaData(),
-                   *(sa.Column(c.name, c.type, primary_key=c.primary_key,
-                               nullable=c.nullable) for c in EVALUATIONS.columns
-                     if c.name != "model_status"))
+    old = sa.Table(
+        "evaluations",
+        sa.MetaData(),
+        *(
+            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+            for c in EVALUATIONS.columns
+            if c.name != "model_status"
+        ),
+    )
     try:
         with engine.begin() as connection:
             connection.execute(sa.text(f"DROP TABLE IF EXISTS {EVALUATIONS.name}"))

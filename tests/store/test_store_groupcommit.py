@@ -24,14 +24,21 @@ from service.store.groupcommit import (
 
 def row(record_id: str | None = None) -> dict[str, Any]:
     return AuditRecord(
-        id=record_id or str(uuid.uuid4()), created_at=utc_now(), model_id="m",
-        model_version="1", model_hash="h" * 64, status="ok", http_status=200, request_id="r",
+        id=record_id or str(uuid.uuid4()),
+        created_at=utc_now(),
+        model_id="m",
+        model_version="1",
+        model_hash="h" * 64,
+        status="ok",
+        http_status=200,
+        request_id="r",
         inputs='{"x": 0.1000000000000000000000000000000001}',
     ).row()
 
 
-def run(url: str, body: Callable[[GroupCommitWriter], Coroutine[Any, Any, Any]],
-        **options: float) -> Any:
+def run(
+    url: str, body: Callable[[GroupCommitWriter], Coroutine[Any, Any, Any]], **options: float
+) -> Any:
     async def main() -> Any:
         writer = GroupCommitWriter(url, **options)
         await writer.start()

@@ -25,8 +25,12 @@ P = Problem  # short for the tables below
         ([], [P("UNKNOWN_FIELD", "m", "x")], [], ["x"]),
         (["CONTRADICTION"], [], ["CONTRADICTION"], []),
         # a bare code must not take the problem that a code-with-field entry needs
-        (["INVALID_TYPE", "INVALID_TYPE ecog"],
-         [P("INVALID_TYPE", "m", "ecog"), P("INVALID_TYPE", "m", "line")], [], []),
+        (
+            ["INVALID_TYPE", "INVALID_TYPE ecog"],
+            [P("INVALID_TYPE", "m", "ecog"), P("INVALID_TYPE", "m", "line")],
+            [],
+            [],
+        ),
         (["INVALID_TYPE", "INVALID_TYPE"], [P("INVALID_TYPE", "m", "ecog")], ["INVALID_TYPE"], []),
     ],
 )
