@@ -52,6 +52,7 @@ if [ "${CI:-}" = "true" ]; then
     export TABLERX_REQUIRE_ALL=1
 fi
 
-"$BIN/ruff" check service tests benchmarks
+"$BIN/ruff" check service tests benchmarks scripts
+"$BIN/ruff" format --check service tests benchmarks scripts
 "$BIN/mypy"
 "$BIN/python" -m pytest "$@"
