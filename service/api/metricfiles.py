@@ -17,7 +17,8 @@ of a dead process, and the pid in the name may have been reused since).
 
 An exited worker's counts must still be counted (a counter never goes back), but its
 file need not stay: :func:`retire` folds the additive entries of exited workers' files
-into one ``retired`` file of the same layout and removes theirs, so a server whose
+into one ``retired`` file of the same layout and removes theirs (and what a worker
+killed while starting, or a fold killed while writing, left behind), so a server whose
 workers are restarted again and again keeps a bounded number of files. Readers hold a
 shared lock on the directory's ``retired.lock`` while they read, and :func:`retire` an
 exclusive one, so no reader sees a count both in the retired file and in its worker's.
@@ -193,6 +194,7 @@ def retire(directory: Path, additive: Callable[[Any], bool]) -> int:
     with _retire_lock(directory, fcntl.LOCK_EX | fcntl.LOCK_NB) as held:
         if not held:
             return 0
+        _remove_leftovers(directory)
         dead: list[tuple[Path, bytes]] = []
         for path in sorted(directory.glob(f"worker-*{_SUFFIX}")):
             try:
@@ -215,6 +217,29 @@ def retire(directory: Path, additive: Callable[[Any], bool]) -> int:
         for path, _ in dead:
             path.unlink(missing_ok=True)
         return len(dead)
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Remove what dead processes left half done: a worker's file still named
+    ``.starting`` (it died before taking its name, so the file holds no counts yet) and
+    a fold's temporary file (no fold runs while the caller holds the exclusive lock)."""
+    for path in directory.glob("worker-*.starting"):
+        if not _pid_alive(path.name.split("-")[1]):
+            path.unlink(missing_ok=True)
+    for path in directory.glob("retired-*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def _pid_alive(text: str) -> bool:
+    """Whether the process numbered ``text`` exists (a reused number counts as alive:
+    its file then waits for a later fold, which is harmless)."""
+    try:
+        os.kill(int(text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
 
 
 def _add_into(totals: dict[bytes, list[float]], data: bytes, additive: Callable[[Any], bool]

@@ -207,6 +207,21 @@ def test_a_killed_process_counts_are_kept(tmp_path: Path) -> None:
     assert "tablerx_test_gauge" not in text  # the dead process's gauge is gone
 
 
+def test_a_fold_removes_what_dead_processes_left_half_done(tmp_path: Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # its pid is now unused (reaped)
+    dead_start = tmp_path / f"worker-{child.pid}-0badcafe.starting"
+    live_start = tmp_path / f"worker-{os.getpid()}-0badcafe.starting"  # a worker starting now
+    dead_fold = tmp_path / "retired-0badcafe.tmp"
+    for path in (dead_start, live_start, dead_fold):
+        path.write_bytes(b"")
+    live = Metrics(tmp_path)
+    live.render()
+    assert not dead_start.exists()
+    assert not dead_fold.exists()
+    assert live_start.exists()
+
+
 def test_without_a_directory_a_process_reports_its_own() -> None:
     metrics = Metrics()
     metrics.evaluation("m", "1", "ok")
