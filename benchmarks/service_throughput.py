@@ -57,18 +57,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # population.py, imported or not
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # population.py, throughput_apps.py
 
 from population import (  # noqa: E402  (after the path it is found on)
     Population,
@@ -78,6 +74,7 @@ from population import (  # noqa: E402  (after the path it is found on)
     load_prepared,
     lua_script,
 )
+from throughput_apps import FACTORIES  # noqa: E402
 
 TRIVIAL_DMN = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/"
@@ -104,130 +101,12 @@ WARM_UP_REQUESTS = 3  # warm-up: requests per body and worker (then each worker 
 WARM_UP_MAX_S = 60.0
 
 
-# --- the servers measured -------------------------------------------------------------------
+# --- the servers measured (the others are in throughput_apps.py) ---------------------------
 
 
-class Inputs(BaseModel):
-    """The bare endpoint's body: any JSON object, parsed and validated by pydantic."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-def bare_app() -> Any:
-    """The baseline: FastAPI, a pydantic body, a stored answer of BARE_PAYLOAD_SIZE bytes."""
-    size = int(os.environ.get("BARE_PAYLOAD_SIZE", "2000"))
-    payload = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
-    app = FastAPI()
-
-    @app.post("/decisions/{model}/evaluate")
-    async def evaluate(model: str, inputs: Inputs) -> Response:
-        return Response(payload, media_type="application/json")
-
-    return app
-
-
-def bare_starlette_app() -> Any:
-    """A lower floor (variant ``bare-starlette``, not run by default): a plain Starlette
-    route that reads the body and returns the same stored answer."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.routing import Route
-
-    size = int(os.environ.get("BARE_PAYLOAD_SIZE", "2000"))
-    payload = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
-
-    async def evaluate(request: Request) -> Response:
-        await request.body()
-        return Response(payload, media_type="application/json")
-
-    return Starlette(routes=[Route("/decisions/{model}/evaluate", evaluate, methods=["POST"])])
-
-
-def no_audit_app() -> Any:
-    """tablerx with the audit write removed: for measuring what the durable write costs."""
-    from service.api.app import create_app_from_env
-
-    app = create_app_from_env()
-
-    async def skip(records: Any) -> None:
-        return None
-
-    app.state.service.audit.write = skip
-    return app
-
-
-def exact_key(inputs: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
-    """Input values keyed exactly, by type and value: ``1`` and ``1.0`` differ (as
-    decimals), and so do ``true`` and ``1``."""
-    return tuple(sorted((name, type(value).__name__, repr(value))
-                        for name, value in inputs.items()))  # fmt: skip
-
-
-def replaying(evaluate: Callable[..., Any], calls: Path | None = None) -> Callable[..., Any]:
-    """``Model.evaluate`` that evaluates each (model, decisions asked, zone, exact input
-    values) once and answers later calls with a fresh Result made from that first one
-    (values, warnings, errors and the raw log the answer is explained from). Each real
-    evaluation appends a line to ``calls``, for counting them across worker processes."""
-    from service.engine.explain import Result
-
-    memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-    def replay(
-        self: Any,
-        inputs: Mapping[str, Any],
-        decisions: Any = None,
-        zone: str | None = None,
-        *,
-        timeout: float | None = None,
-    ) -> Any:
-        asked = None if decisions is None else tuple(decisions)
-        key = (id(self), asked, zone, exact_key(inputs))
-        first = memo.get(key)
-        if first is None:
-            result = evaluate(self, inputs, asked, zone, timeout=timeout)
-            log = result.log  # read before anything reads .tables (which empties it)
-            tables = None if log is not None else list(result.tables)
-            first = memo[key] = (self, result.values, tables, tuple(result.warnings),
-                                 tuple(result.errors), log or ())  # fmt: skip
-            if calls is not None:
-                with calls.open("a") as out:
-                    out.write(f"{os.getpid()}\n")
-        _, values, tables, warnings, errors, log = first
-        return Result(dict(values), None if tables is None else list(tables), list(warnings),
-                      list(errors), log)  # fmt: skip
-
-    return replay
-
-
-def engine_free_app() -> Any:
-    """tablerx as shipped, audit included, with the engine replaced by a replay of its first
-    answer to each exact input (:func:`replaying`): the service's cost around the engine."""
-    from service.api.app import create_app_from_env
-    from service.engine.models import Model
-
-    calls = os.environ.get("BENCH_ENGINE_CALLS")
-    replay = replaying(Model.evaluate, Path(calls) if calls else None)
-    Model.evaluate = replay  # type: ignore[method-assign]
-    return create_app_from_env()
-
-
-FACTORIES = {
-    "bare": "bare_app",
-    "bare-starlette": "bare_starlette_app",
-    "tablerx-no-audit": "no_audit_app",
-    "engine-free": "engine_free_app",
-}
 SERVED = ("tablerx", "tablerx-trivial")  # run with `tablerx serve` itself
 AUDITED = ("tablerx", "engine-free", "tablerx-trivial")
 VARIANTS = ["bare", "tablerx", "tablerx-no-audit", "engine-free", "tablerx-trivial"]
-
-
-def _serve_factory(factory: str, port: int, workers: int) -> None:
-    import uvicorn
-
-    uvicorn.run(f"service_throughput:{factory}", factory=True, host="127.0.0.1", port=port,
-                workers=workers, log_level="warning", access_log=False,
-                app_dir=str(Path(__file__).parent))  # fmt: skip
 
 
 # --- running things -------------------------------------------------------------------------
@@ -351,8 +230,8 @@ def audited(database: str) -> int:
 
 def _command(variant: str, port: int, workers: int) -> list[str]:
     if variant in FACTORIES:
-        return [sys.executable, str(Path(__file__).resolve()), "--serve-factory",
-                FACTORIES[variant], str(port), str(workers)]  # fmt: skip
+        apps = Path(__file__).resolve().parent / "throughput_apps.py"
+        return [sys.executable, str(apps), variant, str(port), str(workers)]
     return [
         sys.executable,
         "-c",
@@ -610,14 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     parser.add_argument("--json", help="also write the results to this file")
-    parser.add_argument(
-        "--serve-factory", nargs=3, metavar=("FACTORY", "PORT", "WORKERS"), help=argparse.SUPPRESS
-    )
     args = parser.parse_args(argv)
-    if args.serve_factory:
-        factory, port, workers = args.serve_factory
-        _serve_factory(factory, int(port), int(workers))
-        return 0
     if not shutil.which(args.wrk):
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2

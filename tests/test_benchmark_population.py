@@ -38,6 +38,7 @@ def _load(name: str, file: str) -> ModuleType:
 
 
 bench = _load("service_throughput_under_test", "service_throughput.py")
+apps = _load("throughput_apps_under_test", "throughput_apps.py")
 pop = _load("population_under_test", "population.py")
 
 
@@ -254,8 +255,8 @@ def test_lua_script_runs_in_lua_when_one_is_installed(tmp_path: Path) -> None:
     ],
 )
 def test_exact_key_tells_values_apart(a: Any, b: Any) -> None:
-    assert bench.exact_key({"x": a}) != bench.exact_key({"x": b})
-    assert bench.exact_key({"x": a, "y": b}) == bench.exact_key({"y": b, "x": a})
+    assert apps.exact_key({"x": a}) != apps.exact_key({"x": b})
+    assert apps.exact_key({"x": a, "y": b}) == apps.exact_key({"y": b, "x": a})
 
 
 def test_replay_evaluates_each_exact_input_once(prepared: Any, population: Any) -> None:
@@ -265,7 +266,7 @@ def test_replay_evaluates_each_exact_input_once(prepared: Any, population: Any) 
         calls.append(args[0])
         return Model.evaluate(self, *args, **kwargs)
 
-    replay = bench.replaying(counted)
+    replay = apps.replaying(counted)
     model, top = prepared.version.compiled, prepared.top_level
     for body in population.bodies[:5]:
         values = prepared.admission.validate(parse_body(body), from_json).values
@@ -280,3 +281,9 @@ def test_replay_evaluates_each_exact_input_once(prepared: Any, population: Any) 
     values = prepared.admission.validate(parse_body(population.bodies[0]), from_json).values
     replay(model, values, decisions=prepared.guards)  # other decisions asked: evaluated
     assert len(calls) == 6
+
+
+def test_every_variant_has_a_server() -> None:
+    for variant in [*bench.VARIANTS, "bare-starlette"]:
+        if variant not in bench.SERVED:
+            assert callable(getattr(apps, apps.FACTORIES[variant]))
