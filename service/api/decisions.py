@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -253,11 +254,13 @@ def _metric_labels(service: Service, record: AuditRecord) -> tuple[str, str, str
 
 
 async def answer_one(
-    service: Service, model: str, version: str | None, call: Call, raw: bytes | jsonmap.BodyError
+    service: Service, model: str, query: bytes, call: Call, raw: bytes | jsonmap.BodyError
 ) -> Answer:
-    """One evaluation request, from its raw body to its stored, counted answer."""
+    """One evaluation request, from its query string and raw body to its stored, counted
+    answer."""
+    version, refused = version_query(query)
     body, text = _parse(raw)
-    outcome = evaluate(service.resolve, model, version, body, call, text)
+    outcome = evaluate(service.resolve, model, version, refused or body, call, text)
     return await _store(service, call, [outcome], outcome.status, outcome.json())
 
 
@@ -267,20 +270,45 @@ def _response(answer: Answer) -> Response:
     return Response(body, status_code=status, media_type=JSON, headers=headers)
 
 
-def _target(request: Request) -> tuple[Service, str, str | None, Call]:
+def _target(request: Request) -> tuple[Service, str, bytes, Call]:
     service: Service = request.app.state.service
     request.scope["route"] = _ROUTES[request.scope["endpoint"]]  # for the metrics' route label
     call = call_of(request.headers.get, service.settings.caller_header)
-    return service, request.path_params["model"], request.query_params.get("version"), call
+    return service, request.path_params["model"], request.scope["query_string"], call
+
+
+def version_query(query: bytes) -> tuple[str | None, jsonmap.BodyError | None]:
+    """The version an evaluate request's query string names (None: none), and what is
+    wrong with the query if anything: a parameter other than ``version`` (a misspelt
+    ``verison`` must not let another version answer unnoticed), or ``version`` given
+    twice or empty."""
+    if not query:
+        return None, None
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    versions = [value for name, value in pairs if name == "version"]
+    problems = [
+        errors.invalid_parameter(name, "unknown query parameter; this endpoint takes only version")
+        for name in dict.fromkeys(name for name, _ in pairs)
+        if name != "version"
+    ]
+    if len(versions) > 1:
+        problems.append(errors.invalid_parameter("version", "given more than once; name one"))
+    elif versions and not versions[0].strip():
+        problems.append(
+            errors.invalid_parameter("version", "empty; name a version, or leave the parameter out")
+        )
+    if problems:
+        return None, jsonmap.BodyError.of(problems)
+    return (versions[0] if versions else None), None
 
 
 async def evaluate_one(request: Request) -> Response:
     """Evaluate a model on one set of inputs: outputs, the rules behind them, warnings."""
-    service, model, version, call = _target(request)
+    service, model, query, call = _target(request)
     raw = await read_body(
         request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
     )
-    return _response(await answer_one(service, model, version, call, raw))
+    return _response(await answer_one(service, model, query, call, raw))
 
 
 def _batch_inputs(body: Any, limit: int) -> list[Any] | jsonmap.BodyError:
@@ -289,6 +317,8 @@ def _batch_inputs(body: Any, limit: int) -> list[Any] | jsonmap.BodyError:
     inputs = body.get("inputs") if isinstance(body, dict) and set(body) == {"inputs"} else None
     if not isinstance(inputs, list):
         return jsonmap.BodyError("INVALID_TYPE", 'the body must be {"inputs": [ {...}, ... ]}')
+    if not inputs:  # most likely a caller's bug; and there would be nothing to audit
+        return jsonmap.BodyError("EMPTY_BATCH", "the batch has no input sets")
     if len(inputs) > limit:
         message = errors.batch_too_large(len(inputs), limit).message
         return jsonmap.BodyError("BATCH_TOO_LARGE", message)
@@ -314,12 +344,13 @@ def _run_batch(
 
 async def evaluate_batch(request: Request) -> Response:
     """Evaluate many input sets (a cohort review): results in order, each with its status."""
-    service, model, version, call = _target(request)
+    service, model, query, call = _target(request)
+    version, refused = version_query(query)
     raw = await read_body(
         request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
     )
     body, text = _parse(raw)
-    items = _batch_inputs(body, service.settings.max_batch)
+    items = refused or _batch_inputs(body, service.settings.max_batch)
     try:
         prepared = service.resolve(model, version)
     except (ModelNotFound, VersionNotFound, NoApprovedVersion):

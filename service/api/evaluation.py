@@ -29,7 +29,7 @@ from service.api import errors, jsonmap, render
 from service.api.errors import Problem
 from service.api.prepared import Prepared
 from service.feel.errors import EvaluationTimeout
-from service.store.admission import body_problem, source_of
+from service.store.admission import body_problem, json_kind, source_of
 from service.store.audit import AuditRecord, utc_now
 from service.store.catalogue import ModelNotFound, NoApprovedVersion, VersionNotFound
 
@@ -231,10 +231,14 @@ def evaluate(
         model_version=ref["version"], model_hash=ref["hash"], model_status=ref["status"]
     )
     if isinstance(body, jsonmap.BodyError):
-        problem = body_problem(body.code, body.message)
         return _failure(
-            rec, "rejected", errors.CODES.get(body.code, 422), [problem], **_marked(prepared)
+            rec, "rejected", errors.CODES.get(body.code, 422), body.problems(), **_marked(prepared)
         )
+    if not isinstance(body, dict):  # nothing to validate field by field, no guard to run
+        problem = body_problem(
+            "INVALID_TYPE", f"the body must be a JSON object of inputs, not {json_kind(body)}"
+        )
+        return _failure(rec, "rejected", 422, [problem], **_marked(prepared))
     try:
         return _run(prepared, body, rec)
     except EvaluationTimeout:  # not an Exception: nothing below may turn it into null

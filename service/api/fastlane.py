@@ -18,7 +18,6 @@ import functools
 import logging
 import time
 
-from starlette.datastructures import QueryParams
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
@@ -53,10 +52,8 @@ async def serve(service: Service, model: str, scope: Scope, receive: Receive, se
         settings = service.settings
         headers = _headers(scope, _wanted(settings.caller_header))
         call = call_of(headers.get, settings.caller_header)
-        query = scope["query_string"]
-        version = QueryParams(query).get("version") if query else None
         raw = await read_body(receive, headers.get("content-length"), settings.max_body_bytes)
-        answer = await answer_one(service, model, version, call, raw)
+        answer = await answer_one(service, model, scope["query_string"], call, raw)
     except ClientDisconnect:
         answer = None  # nobody to answer; counted with status 500, as the middleware does
     except Exception:

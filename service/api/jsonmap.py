@@ -33,7 +33,7 @@ from service.feel.values import (
     YearsMonthsDuration,
     number,
 )
-from service.store.admission import DecodeError
+from service.store.admission import DecodeError, NumberOutOfRange, Problem
 
 _YM = "years and months duration"
 _DT = "days and time duration"
@@ -47,12 +47,31 @@ TEMPORAL_TYPES = (
 
 
 class BodyError(ValueError):
-    """A request body that is not acceptable JSON (``code`` is an API error code)."""
+    """A request that cannot be evaluated as sent: a body that is not acceptable JSON, or
+    (``location`` a parameter) a query that is not. ``code`` is an API error code."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(
+        self, code: str, message: str, field: str | None = None, location: Any = "body"
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
+        self.location = location
+
+        self.more: list[Problem] = []
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> BodyError:
+        """The error reporting all of ``problems`` (at least one), the first setting its code."""
+        first, *more = problems
+        error = cls(first.code, first.message, first.field, first.location)
+        error.more = more
+        return error
+
+    def problems(self) -> list[Problem]:
+        """The problems to report (and audit) for this request."""
+        return [Problem(self.code, self.message, self.field, self.location), *self.more]
 
 
 class JsonTypeError(DecodeError):
@@ -79,7 +98,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise BodyError("DUPLICATE_FIELD", f"field {key!r} appears more than once")
+                message = f"field {key!r} appears more than once in one object"
+                raise BodyError("DUPLICATE_FIELD", message, field=key)
             seen.add(key)
     return result
 
@@ -103,6 +123,8 @@ def parse_body(raw: bytes) -> Any:
     except json.JSONDecodeError as exc:
         message = f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         raise BodyError("INVALID_JSON", message) from None
+    except RecursionError:  # the decoder recurses once per level of nesting
+        raise BodyError("INVALID_JSON", "the body nests arrays or objects too deeply") from None
 
 
 # --- JSON -> FEEL --------------------------------------------------------------------------
@@ -130,7 +152,7 @@ def _untyped(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if is_json_number(value):
-        return number(value)
+        return _feel_number(value)
     if isinstance(value, list):
         return [_untyped(item) for item in value]
     if isinstance(value, dict):
@@ -141,7 +163,14 @@ def _untyped(value: Any) -> Any:
 def _to_number(value: Any) -> decimal.Decimal:
     if not is_json_number(value):
         raise JsonTypeError("number")
-    return number(value)
+    return _feel_number(value)
+
+
+def _feel_number(value: int | decimal.Decimal) -> decimal.Decimal:
+    try:
+        return number(value)
+    except decimal.Overflow:  # 1e6145 and up: beyond FEEL's (decimal128's) numbers
+        raise NumberOutOfRange() from None
 
 
 def _to_string(value: Any) -> str:

@@ -107,6 +107,12 @@ class DecodeError(ValueError):
     """A value that cannot be of the declared FEEL type."""
 
 
+class NumberOutOfRange(DecodeError):
+    """A number too large for FEEL (decimal128: magnitude 1E+6145 or more)."""
+
+
+FEEL_NUMBER_RANGE = "numbers of magnitude below 1E+6145 (FEEL's range)"
+
 Decoder = Callable[[Any, str | None], Any]  # (value, FEEL base type) -> FEEL value
 
 _FEEL_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -215,6 +221,9 @@ def _check_item(
         return None, [invalid_type(path, "an integer")]
     try:
         converted = decode(value, spec.base)
+    except NumberOutOfRange:
+        declared = " and ".join(spec.allowed_texts)
+        return None, [out_of_range(path, declared or FEEL_NUMBER_RANGE)]
     except DecodeError:
         return None, [invalid_type(path, expected(spec))]
     for allowed in spec.allowed:
@@ -260,8 +269,7 @@ def validate(
 ) -> Validated:
     """Validate a whole input set: its fields, then the ``input.required_when`` conditions."""
     if not isinstance(body, dict):
-        kind = "an array" if isinstance(body, list) else f"a JSON {type(body).__name__}"
-        message = f"the body must be a JSON object of inputs, not {kind}"
+        message = f"the body must be a JSON object of inputs, not {json_kind(body)}"
         problem = body_problem("INVALID_TYPE", message)
         return Validated({spec.name: None for spec in specs}, [problem])
     result = check_object(specs, body, decode=decode)
@@ -274,6 +282,19 @@ def validate(
         if condition(result.values) is True:
             result.problems.append(missing_required(spec.name, spec.required_when))
     return result
+
+
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, in the words of JSON: ``an array``, ``a number``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | decimal.Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def compile_conditions(specs: Sequence[FieldSpec]) -> dict[str, Condition]:

@@ -91,6 +91,7 @@ def test_batch_results_in_order_each_with_status_and_record(client: InProcess) -
         ({"inputs": VALID}, 422, "INVALID_TYPE"),
         ({"inputs": [VALID], "more": 1}, 422, "INVALID_TYPE"),
         ({"inputs": [VALID] * 1001}, 422, "BATCH_TOO_LARGE"),
+        ({"inputs": []}, 422, "EMPTY_BATCH"),
     ],
 )
 def test_unusable_batches(client: InProcess, payload: Any, status: int, code: str) -> None:

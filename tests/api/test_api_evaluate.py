@@ -150,12 +150,73 @@ def test_guard_problem_names_its_rule_and_cell(client: InProcess) -> None:
         (b'"text"', "INVALID_TYPE"),
         (b'{"ecog": 1, "ecog": 2}', "DUPLICATE_FIELD"),
         (b'{"ecog": NaN}', "INVALID_JSON"),
+        (b"[" * 5000 + b"]" * 5000, "INVALID_JSON"),  # deeper than the parser recurses
+        (b'{"symptoms": ' + b"[" * 5000 + b"]" * 5000 + b"}", "INVALID_JSON"),
+        (b"1", "INVALID_TYPE"),  # neither the guards nor the fields are checked then
+        (b"null", "INVALID_TYPE"),
     ],
 )
 def test_unusable_bodies(client: InProcess, raw: bytes, code: str) -> None:
     response = client.post(URL, content=raw, headers={"content-type": "application/json"})
     assert response.status_code == 422
-    assert [(e["code"], e.get("location")) for e in response.json()["errors"]] == [(code, "body")]
+    answer = response.json()
+    assert [(e["code"], e.get("location")) for e in answer["errors"]] == [(code, "body")]
+    assert client.get(f"/evaluations/{answer['evaluation_id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [(b"1", "a number"), (b"null", "null"), (b'"x"', "a string"), (b"true", "true")],
+)
+def test_a_body_that_is_not_an_object_is_named_in_json_words(
+    client: InProcess, raw: bytes, words: str
+) -> None:
+    [error] = client.post(URL, content=raw).json()["errors"]
+    assert error["message"] == f"the body must be a JSON object of inputs, not {words}"
+
+
+def test_a_duplicate_key_names_its_field(client: InProcess) -> None:
+    [error] = client.post(URL, content=b'{"ecog": 1, "ecog": 2}').json()["errors"]
+    assert (error["code"], error["field"]) == ("DUPLICATE_FIELD", "ecog")
+
+
+@pytest.mark.parametrize("number", ["1e999999999", "9" * 7000, "-1e6145"])
+def test_a_number_beyond_feel_is_out_of_range_with_the_other_problems(
+    client: InProcess, number: str
+) -> None:
+    raw = b'{"line_of_therapy": 2, "progressed_on_first_line": true, "her2_status": "positive",'
+    raw += b' "ecog": %s, "lvef_percent": "x"}' % number.encode()
+    response = client.post(URL, content=raw)
+    assert response.status_code == 422
+    found = [(e["code"], e.get("field")) for e in response.json()["errors"]]
+    assert found == [("OUT_OF_RANGE", "ecog"), ("INVALID_TYPE", "lvef_percent")]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameters"),
+    [
+        ("verison=1.0.0", ["verison"]),  # must not let the default version answer
+        ("Version=1.0.0&x=1", ["Version", "x"]),
+        ("version=1.0.0&version=0.9.0", ["version"]),
+        ("version=", ["version"]),
+    ],
+)
+@pytest.mark.parametrize("endpoint", ["evaluate", "evaluate-batch"])
+def test_a_wrong_query_is_refused_not_ignored(
+    client: InProcess, query: str, parameters: list[str], endpoint: str
+) -> None:
+    payload = {"inputs": [VALID]} if endpoint == "evaluate-batch" else VALID
+    response = client.post(f"/decisions/triage-demo/{endpoint}?{query}", json=payload)
+    assert response.status_code == 422
+    answer = response.json()
+    found = [(e["code"], e["location"]["parameter"]) for e in answer["errors"]]
+    assert found == [("INVALID_PARAMETER", name) for name in parameters]
+    assert client.get(f"/evaluations/{answer['evaluation_id']}").status_code == 200
+
+
+def test_a_version_in_the_query_is_still_read(client: InProcess) -> None:
+    response = client.post(URL + "?version=0.9.0", json=VALID)
+    assert response.json()["model"]["version"] == "0.9.0"
 
 
 def test_body_too_large(settings: Any) -> None:
