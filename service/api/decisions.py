@@ -7,6 +7,7 @@ and audited: the response leaves only once its audit record is committed.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -183,11 +184,23 @@ def get_dmn(model: ModelId, version: str, service: ServiceDep) -> Response:
 # --- evaluating --------------------------------------------------------------------------------
 
 
+HEADER_CHARACTERS = 200  # most characters of X-Request-ID or the caller header kept
+
+
 def call_of(header: Callable[[str], str | None], caller_header: str) -> Call:
     """Who asks (``header`` looks a request header up by its lower-case name)."""
-    request_id = (header("x-request-id") or "")[:200] or new_request_id()
-    caller = header(caller_header.lower())
-    return Call(request_id=request_id, caller=caller[:200] if caller else None)
+    request_id = _header_text(header("x-request-id")) or new_request_id()
+    return Call(request_id=request_id, caller=_header_text(header(caller_header.lower())))
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header's value as its sender meant it: its bytes (which ASGI servers hand over as
+    latin-1) read as UTF-8 when they are UTF-8, cut to HEADER_CHARACTERS."""
+    if not value:
+        return None
+    with contextlib.suppress(UnicodeError):  # not UTF-8: as it came
+        value = value.encode("latin-1").decode("utf-8")
+    return value[:HEADER_CHARACTERS]
 
 
 async def read_body(
@@ -266,8 +279,10 @@ async def answer_one(
 
 def _response(answer: Answer) -> Response:
     status, body, request_id = answer
-    headers = {"X-Request-ID": request_id} if request_id is not None else None
-    return Response(body, status_code=status, media_type=JSON, headers=headers)
+    response = Response(body, status_code=status, media_type=JSON)
+    if request_id is not None:  # as UTF-8: the very bytes the caller sent
+        response.raw_headers.insert(0, (b"x-request-id", request_id.encode()))
+    return response
 
 
 def _target(request: Request) -> tuple[Service, str, bytes, Call]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import orjson
@@ -46,11 +47,20 @@ def record_json(record: AuditRecord) -> dict[str, Any]:
 
 
 def _is_json(text: str) -> bool:
+    """Whether ``text`` is JSON that may be embedded as it is: strictly (no NaN), with
+    numbers of any size (orjson refuses 1e400, which a request may well have sent)."""
     try:
-        orjson.loads(text)
-    except orjson.JSONDecodeError:
+        _STRICT.decode(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return False
     return True
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_STRICT = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_no_constant)
 
 
 @router.get(

@@ -89,6 +89,6 @@ async def _send(send: Send, answer: Answer) -> None:
     status, body, request_id = answer
     headers = [(b"content-length", b"%d" % len(body)), (b"content-type", b"application/json")]
     if request_id is not None:
-        headers.insert(0, (b"x-request-id", request_id.encode("latin-1")))
+        headers.insert(0, (b"x-request-id", request_id.encode()))  # as the caller sent it
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

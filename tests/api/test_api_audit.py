@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -99,6 +101,27 @@ def test_unusable_batches(client: InProcess, payload: Any, status: int, code: st
     assert response.status_code == status
     assert response.json()["errors"][0]["code"] == code
     audit_of(client, response.json()["evaluation_id"])
+
+
+@pytest.mark.parametrize("number", ["1e400", "1e-400", "0.10", "1" * 60])
+def test_the_inputs_come_back_exactly_as_sent(client: InProcess, number: str) -> None:
+    raw = b'{"ecog": %s}' % number.encode()
+    response = client.post("/decisions/triage-demo/evaluate", content=raw)
+    record = client.get(f"/evaluations/{response.json()['evaluation_id']}")
+    inputs = json.loads(record.text, parse_float=Decimal, parse_int=Decimal)["inputs"]
+    assert inputs == {"ecog": Decimal(number)}
+    assert str(inputs["ecog"]) == str(Decimal(number))  # the very digits
+
+
+def test_long_request_ids_and_callers_are_cut_to_200_characters(client: InProcess) -> None:
+    response = client.post(
+        "/decisions/triage-demo/evaluate",
+        json=VALID,
+        headers={"x-request-id": "r" * 300, "x-caller-id": "c" * 300},
+    )
+    assert response.headers["x-request-id"] == "r" * 200
+    record = audit_of(client, response.json()["evaluation_id"])
+    assert (record["request_id"], record["caller"]) == ("r" * 200, "c" * 200)
 
 
 def test_batch_for_unknown_model_is_404(client: InProcess) -> None:

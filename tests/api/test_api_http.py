@@ -26,6 +26,17 @@ def test_evaluate_and_find_the_audit_record(server: Server) -> None:
         assert http.get("/health").json()["ready"] is True
         assert "tablerx_evaluations_total" in http.get("/metrics").text
         assert "Inputs.triage-demo" in http.get("/openapi.json").text
+        # headers in UTF-8 are stored as sent, and X-Request-ID comes back byte for byte
+        for url, payload in [("evaluate", VALID), ("evaluate-batch", {"inputs": [VALID]})]:
+            named = http.post(
+                f"/decisions/triage-demo/{url}",
+                json=payload,
+                headers={"X-Caller-Id": "Station-É".encode(), "X-Request-ID": "Ā-1".encode()},
+            )
+            assert dict(named.headers.raw)[b"x-request-id"] == "Ā-1".encode()
+            found = named.json().get("evaluation_id") or named.json()["results"][0]["evaluation_id"]
+            record = http.get(f"/evaluations/{found}").json()
+            assert (record["caller"], record["request_id"]) == ("Station-É", "Ā-1")
 
 
 def test_two_workers_share_one_database(tmp_path: Path) -> None:
