@@ -27,6 +27,7 @@ from service.api.evaluation import Call, Outcome, evaluate, new_request_id
 from service.api.inputs import field_schema, value_schema
 from service.api.prepared import Prepared
 from service.api.state import Service, ServiceDep
+from service.store.admission import Problem
 from service.store.audit import AuditRecord
 from service.store.catalogue import ModelEntry, ModelNotFound, NoApprovedVersion, VersionNotFound
 from service.store.declarations import FieldSpec
@@ -267,11 +268,15 @@ def _metric_labels(service: Service, record: AuditRecord) -> tuple[str, str, str
 
 
 async def answer_one(
-    service: Service, model: str, query: bytes, call: Call, raw: bytes | jsonmap.BodyError
+    service: Service,
+    model: str,
+    call: Call,
+    sent: tuple[bytes, str | None, bytes | jsonmap.BodyError],
 ) -> Answer:
-    """One evaluation request, from its query string and raw body to its stored, counted
-    answer."""
-    version, refused = version_query(query)
+    """One evaluation request, from what was ``sent`` (its query string, Content-Type and
+    raw body) to its stored, counted answer."""
+    query, content_type, raw = sent
+    version, refused = version_query(query, content_type)
     body, text = _parse(raw)
     outcome = evaluate(service.resolve, model, version, refused or body, call, text)
     return await _store(service, call, [outcome], outcome.status, outcome.json())
@@ -292,13 +297,16 @@ def _target(request: Request) -> tuple[Service, str, bytes, Call]:
     return service, request.path_params["model"], request.scope["query_string"], call
 
 
-def version_query(query: bytes) -> tuple[str | None, jsonmap.BodyError | None]:
+def version_query(
+    query: bytes, content_type: str | None = None
+) -> tuple[str | None, jsonmap.BodyError | None]:
     """The version an evaluate request's query string names (None: none), and what is
-    wrong with the query if anything: a parameter other than ``version`` (a misspelt
-    ``verison`` must not let another version answer unnoticed), or ``version`` given
-    twice or empty."""
+    wrong with the request around its body, if anything: a body sent as another media
+    type than JSON, a query parameter other than ``version`` (a misspelt ``verison``
+    must not let another version answer unnoticed), or ``version`` twice or empty."""
+    media = _media_problem(content_type)
     if not query:
-        return None, None
+        return None, jsonmap.BodyError.of([media]) if media else None
     pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
     versions = [value for name, value in pairs if name == "version"]
     problems = [
@@ -312,18 +320,34 @@ def version_query(query: bytes) -> tuple[str | None, jsonmap.BodyError | None]:
         problems.append(
             errors.invalid_parameter("version", "empty; name a version, or leave the parameter out")
         )
+    if media is not None:
+        problems.insert(0, media)
     if problems:
         return None, jsonmap.BodyError.of(problems)
     return (versions[0] if versions else None), None
 
 
+def _media_problem(content_type: str | None) -> Problem | None:
+    """UNSUPPORTED_MEDIA_TYPE unless the body is sent as JSON (or with no Content-Type)."""
+    if not content_type:
+        return None
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        return None
+    return errors.unsupported_media_type(media)
+
+
 async def evaluate_one(request: Request) -> Response:
     """Evaluate a model on one set of inputs: outputs, the rules behind them, warnings."""
     service, model, query, call = _target(request)
+    headers = request.headers
     raw = await read_body(
-        request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
+        request.receive, headers.get("content-length"), service.settings.max_body_bytes
     )
-    return _response(await answer_one(service, model, query, call, raw))
+    sent = (query, headers.get("content-type"), raw)
+    return _response(await answer_one(service, model, call, sent))
 
 
 def _batch_inputs(body: Any, limit: int) -> list[Any] | jsonmap.BodyError:
@@ -360,7 +384,7 @@ def _run_batch(
 async def evaluate_batch(request: Request) -> Response:
     """Evaluate many input sets (a cohort review): results in order, each with its status."""
     service, model, query, call = _target(request)
-    version, refused = version_query(query)
+    version, refused = version_query(query, request.headers.get("content-type"))
     raw = await read_body(
         request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
     )

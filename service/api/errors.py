@@ -38,6 +38,7 @@ CODES: dict[str, int] = {
     "BATCH_TOO_LARGE": 422,
     "EMPTY_BATCH": 422,
     "BODY_TOO_LARGE": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
     "MODEL_NOT_FOUND": 404,
     "VERSION_NOT_FOUND": 404,
     "NO_APPROVED_VERSION": 409,
@@ -90,6 +91,12 @@ def batch_too_large(count: int, limit: int) -> Problem:
 def body_too_large(limit: int) -> Problem:
     """A body longer than the configured limit."""
     return Problem("BODY_TOO_LARGE", f"the body exceeds {limit} bytes", None, "body")
+
+
+def unsupported_media_type(media: str) -> Problem:
+    """A body sent as another media type than JSON."""
+    message = f"the body must be sent as application/json, not {media}"
+    return Problem("UNSUPPORTED_MEDIA_TYPE", message, None, "body")
 
 
 def invalid_parameter(name: str, message: str) -> Problem:

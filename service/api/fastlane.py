@@ -53,7 +53,8 @@ async def serve(service: Service, model: str, scope: Scope, receive: Receive, se
         headers = _headers(scope, _wanted(settings.caller_header))
         call = call_of(headers.get, settings.caller_header)
         raw = await read_body(receive, headers.get("content-length"), settings.max_body_bytes)
-        answer = await answer_one(service, model, scope["query_string"], call, raw)
+        sent = (scope["query_string"], headers.get("content-type"), raw)
+        answer = await answer_one(service, model, call, sent)
     except ClientDisconnect:
         answer = None  # nobody to answer; counted with status 500, as the middleware does
     except Exception:
@@ -70,7 +71,7 @@ async def serve(service: Service, model: str, scope: Scope, receive: Receive, se
 @functools.cache
 def _wanted(caller_header: str) -> dict[bytes, str]:
     """The raw names of the headers the lane reads -> their lower-case names."""
-    names = ("x-request-id", "content-length", caller_header.lower())
+    names = ("x-request-id", "content-length", "content-type", caller_header.lower())
     return {name.encode("latin-1"): name for name in names}
 
 

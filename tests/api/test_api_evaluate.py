@@ -214,6 +214,34 @@ def test_a_wrong_query_is_refused_not_ignored(
     assert client.get(f"/evaluations/{answer['evaluation_id']}").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [
+        (None, 200),  # no Content-Type: read as JSON
+        ("application/json", 200),
+        ("application/json; charset=utf-8", 200),
+        ("Application/JSON", 200),
+        ("application/fhir+json", 200),
+        ("text/plain", 415),
+        ("application/x-www-form-urlencoded", 415),  # curl -d without -H
+    ],
+)
+@pytest.mark.parametrize("endpoint", ["evaluate", "evaluate-batch"])
+def test_only_json_bodies_are_read(
+    client: InProcess, content_type: str | None, status: int, endpoint: str
+) -> None:
+    payload = {"inputs": [VALID]} if endpoint == "evaluate-batch" else VALID
+    headers = {"content-type": content_type} if content_type else {}
+    raw = jsonmap.dumps(payload)
+    response = client.post(f"/decisions/triage-demo/{endpoint}", content=raw, headers=headers)
+    assert response.status_code == status
+    if status == 415:
+        [error] = response.json()["errors"]
+        assert error["code"] == "UNSUPPORTED_MEDIA_TYPE"
+        record = client.get(f"/evaluations/{response.json()['evaluation_id']}").json()
+        assert (record["status"], record["http_status"]) == ("rejected", 415)
+
+
 def test_a_version_in_the_query_is_still_read(client: InProcess) -> None:
     response = client.post(URL + "?version=0.9.0", json=VALID)
     assert response.json()["model"]["version"] == "0.9.0"
