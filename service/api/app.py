@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
 from service.api import decisions, diffs, errors, evaluations, fastlane, health, metrics
+from service.api.headget import HeadAsGet
 from service.api.metrics import MetricsMiddleware
 from service.api.openapi import install_openapi
 from service.api.state import API_VERSION, Service, Settings
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
+    app.add_middleware(HeadAsGet)
     app.open_fast_lane()  # does for evaluate requests what the metrics middleware does
     install_openapi(app, service)
     return app

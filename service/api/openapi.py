@@ -116,6 +116,22 @@ def _model_operation(
     return operation
 
 
+def _our_validation_errors(document: dict[str, Any]) -> None:
+    """Point the 422 answers FastAPI documents on its own (its ``HTTPValidationError``
+    shape, which this service never sends: its handler answers every parameter problem
+    with the common error body) at ``ErrorBody``, and drop FastAPI's shapes."""
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            if answer and "HTTPValidationError" in str(answer):
+                answer["description"] = "Problems with the request's parameters, all listed"
+                answer["content"] = {"application/json": {"schema": error_body}}
+    schemas_ = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas_.pop(name, None)
+
+
 def build_openapi(app: FastAPI, service: Service) -> dict[str, Any]:
     """The OpenAPI document of ``app``, with per-model input schemas and operations."""
     document = get_openapi(
@@ -129,6 +145,7 @@ def build_openapi(app: FastAPI, service: Service) -> dict[str, Any]:
         schemas.BatchResponse,
         schemas.ErrorBody,
     )
+    _our_validation_errors(document)
     paths = document["paths"]
     paths[_GENERIC] = {"post": _evaluate_operation(batch=False)}
     paths[_GENERIC_BATCH] = {"post": _evaluate_operation(batch=True)}

@@ -26,7 +26,12 @@ class Schema(BaseModel):
 class ErrorItem(Schema):
     """One problem: a stable code, a plain-language message, and where it applies."""
 
-    code: str = Field(examples=["OUT_OF_RANGE"])
+    code: str = Field(
+        examples=["OUT_OF_RANGE"],
+        description="A stable code: one of the service's (the table in docs/api.md, "
+        "'Errors'), a table defect's (UNIQUE_VIOLATION, ...), or the code of a rule of the "
+        "model's guard tables (for example CONTRADICTION).",
+    )
     message: str = Field(examples=["ecog out of range: allowed [0..4]"])
     field: str | None = Field(None, description="The request field at fault, when there is one.")
     location: Any = Field(

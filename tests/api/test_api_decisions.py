@@ -140,6 +140,18 @@ def test_every_route_has_a_description(client: InProcess) -> None:
             assert operation.get("description") or operation.get("summary"), (method, path)
 
 
+def test_every_documented_error_answer_has_the_error_body(client: InProcess) -> None:
+    document = client.get("/openapi.json").json()
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, answer in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    schema = answer["content"]["application/json"]["schema"]
+                    assert schema == error_body, (method, path, status)
+    assert "HTTPValidationError" not in str(document)
+
+
 def test_docs_page_is_served(client: InProcess) -> None:
     response = client.get("/docs")
     assert response.status_code == 200

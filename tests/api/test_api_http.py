@@ -24,6 +24,8 @@ def test_evaluate_and_find_the_audit_record(server: Server) -> None:
         assert rejected.status_code == 422
         assert rejected.json()["errors"][0]["code"] == "INVALID_TYPE"
         assert http.get("/health").json()["ready"] is True
+        head = http.head("/health")  # as a load balancer probes it
+        assert (head.status_code, head.content) == (200, b"")
         assert "tablerx_evaluations_total" in http.get("/metrics").text
         assert "Inputs.triage-demo" in http.get("/openapi.json").text
         # headers in UTF-8 are stored as sent, and X-Request-ID comes back byte for byte

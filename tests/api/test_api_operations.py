@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from api_harness import VALID, InProcess
 
 from service.api import schemas
@@ -19,6 +20,29 @@ def test_health_checks_models_and_database(client: InProcess) -> None:
     assert (health["live"], health["ready"]) == (True, True)
     assert health["checks"]["database"]["status"] == "ok"
     assert health["checks"]["models"] == {"status": "ok", "models": 1, "versions": 2}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/health",
+        "/health/live",
+        "/decisions",
+        "/decisions/triage-demo",
+        "/decisions/triage-demo/versions/1.0.0/dmn",
+        "/metrics",
+        "/decisions/nope",
+    ],
+)
+def test_head_answers_as_get_without_a_body(client: InProcess, url: str) -> None:
+    got = client.get(url)
+    head = client.request("HEAD", url)
+    assert head.status_code == got.status_code
+    assert head.content == b""
+    for name in ("content-type", "etag"):
+        assert head.headers.get(name) == got.headers.get(name)
+    if url != "/metrics":  # its text changes with every request
+        assert head.headers["content-length"] == str(len(got.content))
 
 
 def test_liveness_only(client: InProcess) -> None:
