@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from service.api import decisions, diffs, errors, evaluations, fastlane, health, metrics
@@ -98,6 +99,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
     app.add_middleware(HeadAsGet)
     app.open_fast_lane()  # does for evaluate requests what the metrics middleware does
+    if settings.cors_origins:  # added after the lane opened, so it closes it: see TablerxApp
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["content-type", "x-request-id", settings.caller_header.lower()],
+            expose_headers=["x-request-id", "etag", "x-content-sha256"],
+            max_age=600,
+        )
     install_openapi(app, service)
     return app
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class Settings:
     # Where the worker processes of one server keep their metric values, so that /metrics
     # reports all of them; ``tablerx serve`` makes a fresh one per run. None: in memory.
     metrics_dir: Path | None = None
+    # Web origins (https://ehr.example.org) whose browser pages may call the API (CORS);
+    # empty: none, and browsers refuse cross-origin calls, as they do by default.
+    cors_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         timeout = self.evaluation_timeout
@@ -91,9 +95,9 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Settings from ``TABLERX_DECISIONS``, ``TABLERX_DATABASE_URL``, ``TABLERX_CALLER_HEADER``,
         ``TABLERX_MAX_BATCH``, ``TABLERX_MAX_BODY_BYTES``, ``TABLERX_DRAFTS``,
-        ``TABLERX_DIFF_MAX_CASES``, ``TABLERX_TIMEZONE``, ``TABLERX_EVALUATION_TIMEOUT`` and
-        ``TABLERX_METRICS_DIR``; defaults for the rest. Raise ValueError for a value that
-        does not parse."""
+        ``TABLERX_DIFF_MAX_CASES``, ``TABLERX_TIMEZONE``, ``TABLERX_EVALUATION_TIMEOUT``,
+        ``TABLERX_METRICS_DIR`` and ``TABLERX_CORS_ORIGINS``; defaults for the rest. Raise
+        ValueError for a value that does not parse."""
         base = cls()
         return cls(
             decisions_dir=Path(environ.get("TABLERX_DECISIONS") or base.decisions_dir),
@@ -110,6 +114,7 @@ class Settings:
             metrics_dir=Path(environ["TABLERX_METRICS_DIR"])
             if environ.get("TABLERX_METRICS_DIR")
             else None,
+            cors_origins=parse_origins(environ.get("TABLERX_CORS_ORIGINS")),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -125,8 +130,25 @@ class Settings:
             "TABLERX_TIMEZONE": self.timezone or "",
             "TABLERX_EVALUATION_TIMEOUT": format_timeout(self.evaluation_timeout),
             "TABLERX_METRICS_DIR": str(self.metrics_dir) if self.metrics_dir else "",
+            "TABLERX_CORS_ORIGINS": ",".join(self.cors_origins),
         }
 
+
+def parse_origins(text: str | None) -> tuple[str, ...]:
+    """Web origins from a comma-separated list (``TABLERX_CORS_ORIGINS``); ValueError for
+    one that is not ``scheme://host[:port]`` (a path or a slash at the end never matches
+    what a browser sends, so it would fail silently) or ``*``."""
+    origins = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.fullmatch(origin):
+            raise ValueError(
+                f"TABLERX_CORS_ORIGINS / --cors-origin: {origin!r} is not a web origin; "
+                "write scheme://host[:port], e.g. https://ehr.example.org, with no path"
+            )
+    return origins
+
+
+_ORIGIN = re.compile(r"https?://[^/\s:]+(:[0-9]{1,5})?")
 
 _FLAGS = {
     "1": True,

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from service.api.metricfiles import RunDirectory
-from service.api.state import Settings, parse_timeout
+from service.api.state import Settings, parse_origins, parse_timeout
 from service.store.audit import create_db_engine, create_schema
 from service.store.catalogue import Catalogue, CatalogueError, load_catalogue
 
@@ -42,7 +42,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         drafts=args.drafts or base.drafts,
         timezone=args.timezone or base.timezone,
         evaluation_timeout=parse_timeout(args.evaluation_timeout, base.evaluation_timeout),
+        cors_origins=_origins(getattr(args, "cors_origin", None)) or base.cors_origins,
     )
+
+
+def _origins(given: list[str] | None) -> tuple[str, ...]:
+    return parse_origins(",".join(given)) if given else ()
 
 
 def _defaults(catalogue: Catalogue, drafts: bool) -> list[str]:
@@ -236,6 +241,13 @@ def register(subparsers: Any) -> None:
     )
     serve_parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    serve_parser.add_argument(
+        "--cors-origin",
+        metavar="ORIGIN",
+        action="append",
+        help="a web origin (https://ehr.example.org) whose browser pages may call the API; "
+        "repeat for several (default none; also TABLERX_CORS_ORIGINS, comma-separated)",
     )
     _common(serve_parser)
     serve_parser.set_defaults(handler=serve)
