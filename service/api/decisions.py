@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
@@ -172,13 +172,23 @@ def describe_model(model: ModelId, service: ServiceDep, version: VersionQuery = 
     response_class=Response,
     responses={
         200: {"content": {"application/xml": {}}, "description": "The DMN 1.5 file"},
+        304: {"description": "Not modified: If-None-Match named this file's ETag"},
         404: _ERRORS[404],
     },
 )
-def get_dmn(model: ModelId, version: str, service: ServiceDep) -> Response:
+def get_dmn(
+    model: ModelId,
+    version: str,
+    service: ServiceDep,
+    if_none_match: Annotated[str | None, Header(description="An ETag already held")] = None,
+) -> Response:
     """The DMN XML of a version, byte for byte as published (ETag: its sha256)."""
     found = lookup(service, model, version).version
-    headers = {"ETag": f'"{found.sha256}"', "X-Content-SHA256": found.sha256}
+    etag = f'"{found.sha256}"'
+    headers = {"ETag": etag, "X-Content-SHA256": found.sha256}
+    held = {tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")}
+    if etag in held or "*" in held:  # a published version never changes: the copy is good
+        return Response(status_code=304, headers=headers)
     return Response(found.content, media_type="application/xml", headers=headers)
 
 

@@ -108,6 +108,16 @@ def test_dmn_is_served_byte_for_byte(client: InProcess) -> None:
     assert response.headers["etag"] == f'"{hashlib.sha256(content).hexdigest()}"'
 
 
+def test_a_held_dmn_file_is_not_sent_again(client: InProcess) -> None:
+    url = "/decisions/triage-demo/versions/1.0.0/dmn"
+    etag = client.get(url).headers["etag"]
+    for held in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        response = client.get(url, headers={"if-none-match": held})
+        assert (response.status_code, response.content) == (304, b""), held
+        assert response.headers["etag"] == etag
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+
 def test_openapi_has_each_models_exact_input_schema(client: InProcess) -> None:
     document = client.get("/openapi.json").json()
     schema = document["components"]["schemas"]["Inputs.triage-demo"]
