@@ -12,9 +12,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_ID = "gastric-her2-later-lines"
-VERSION = "0.1.1"  # the newest version: what the workbook compiles to
+VERSION = "0.1.2"  # the newest version: what the workbook compiles to
 FIRST_VERSION = "0.1.0"  # published before; its files never change
-PUBLISHED = (FIRST_VERSION, VERSION)  # every published version, oldest first
+SECOND_VERSION = "0.1.1"  # published before; its files never change
+PUBLISHED = (FIRST_VERSION, SECOND_VERSION, VERSION)  # every published version, oldest first
 WORKBOOK = REPO / "spreadsheets" / f"{MODEL_ID}.xlsx"
 FOLDER = REPO / "decisions" / MODEL_ID
 DMN = FOLDER / f"{VERSION}.dmn"

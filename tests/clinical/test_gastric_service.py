@@ -169,6 +169,29 @@ def test_the_values_of_the_spec_example(client: InProcess) -> None:
     assert out["citations"]["DG04"].startswith("Shitara K, Van Cutsem E, Gümüş M, et al.")
 
 
+def test_lvef_monitoring_of_tdxd_cites_the_label_only(client: InProcess) -> None:
+    """Spec 5.7 rule 7.4: "TDXD-LABEL; CONV for the triplet" (CONV only for the triplet)."""
+    request = {
+        "line_of_therapy": 2,
+        "progressed_on_first_line": True,
+        "her2_status_after_progression": "positive",
+        "ecog": 1,
+    }
+    out = outputs(client, request)
+    assert out["first_choice"] == "Trastuzumab deruxtecan"
+    lvef = next(item for item in out["monitoring"] if item["code"] == "LVEF_MONITORING")
+    assert lvef == {
+        "code": "LVEF_MONITORING",
+        "text": (
+            "LVEF before starting and at regular intervals; "
+            "interrupt or discontinue per label thresholds."
+        ),
+        "citations": ["TDXD-LABEL"],
+    }
+    triplet = next(o for o in out["options"] if o["regimen"].startswith("Trastuzumab +"))
+    assert "LVEF_MONITORING" in triplet["monitoring"]
+
+
 def test_progression_not_confirmed_returns_no_option(client: InProcess) -> None:
     out = outputs(client, {**BASE, "progressed_on_first_line": False})
     assert (out["care_pathway"], out["first_choice"]) == ("confirm_progression", None)
@@ -203,6 +226,11 @@ def test_null_and_absent_optional_inputs_are_the_same(client: InProcess) -> None
     explicit = outputs(client, {**required, **dict.fromkeys(OPTIONAL)})
     assert absent == explicit
     assert absent["first_choice"] == "Trastuzumab deruxtecan"
+
+
+def test_line_2_with_a_null_line_2_regimen_is_accepted(client: InProcess) -> None:
+    """Section 3: the line-2 regimen must be absent or null in line 2; null is not refused."""
+    assert outputs(client, {**BASE, "prior_second_line_regimen": None}) == outputs(client, BASE)
 
 
 def test_absent_patient_preference_is_none(client: InProcess) -> None:

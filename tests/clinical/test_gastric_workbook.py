@@ -10,7 +10,17 @@ import hashlib
 from typing import Any
 
 import pytest
-from gastric_paths import DMN, FIRST_VERSION, FOLDER, MODEL_ID, PUBLISHED, REPO, TESTS, VERSION
+from gastric_paths import (
+    DMN,
+    FIRST_VERSION,
+    FOLDER,
+    MODEL_ID,
+    PUBLISHED,
+    REPO,
+    SECOND_VERSION,
+    TESTS,
+    VERSION,
+)
 
 from service.dmn import model as m
 from service.engine import Model
@@ -184,24 +194,105 @@ FIRST_VERSION_SHA256 = {
         "64acfa8899c8d3e5d53cee3df9a0039936c67ecb2075265d1e1c23823065d341"
     ),
 }
+# The same for version 0.1.1.
+SECOND_VERSION_SHA256 = {
+    f"{SECOND_VERSION}.dmn": "c05f81feba3eaa8948b798329a83cfec647db082427147f6141164bcefd035f5",
+    f"{SECOND_VERSION}.tests.xml": (
+        "e64ba7daec7e9f07ac0bf62e3684914f7a364f9719bb55e1edeb1f6ae2aa0a1d"
+    ),
+}
+
+
+def _sha256(names: dict[str, str]) -> dict[str, str]:
+    return {name: hashlib.sha256((FOLDER / name).read_bytes()).hexdigest() for name in names}
 
 
 def test_first_version_files_are_unchanged() -> None:
-    found = {
-        name: hashlib.sha256((FOLDER / name).read_bytes()).hexdigest()
-        for name in FIRST_VERSION_SHA256
-    }
-    assert found == FIRST_VERSION_SHA256
+    assert _sha256(FIRST_VERSION_SHA256) == FIRST_VERSION_SHA256
 
 
-def test_newest_version_changes_no_decision_logic() -> None:
+def test_second_version_files_are_unchanged() -> None:
+    assert _sha256(SECOND_VERSION_SHA256) == SECOND_VERSION_SHA256
+
+
+def test_second_version_changes_no_decision_logic() -> None:
     """0.1.1 only adds test cases: no rule, decision or input changed, and no input set
     (test cases of both versions and generated boundary values) gets another answer."""
-    diff = diff_report.diff_published(REPO / "decisions", MODEL_ID, FIRST_VERSION, VERSION)
+    diff = diff_report.diff_published(REPO / "decisions", MODEL_ID, FIRST_VERSION, SECOND_VERSION)
     counts = diff_report.summary(diff)
     assert counts["decisions_changed"] == counts["inputs_changed"] == 0, counts
     assert counts["cases_differing"] == counts["same_answer_other_rules"] == 0, counts
     assert counts["cases_run"] > counts["cases_from_tests"] > 0, counts
+
+
+TDXD, TRIPLET = "Trastuzumab deruxtecan", "Trastuzumab + ramucirumab + paclitaxel"
+# Spec 5.7 rule 7.4: "TDXD-LABEL; CONV for the triplet".
+LVEF_MONITORING_CITATIONS = {TDXD: ["TDXD-LABEL"], TRIPLET: ["TDXD-LABEL", "CONV"]}
+
+
+@pytest.fixture(scope="module")
+def newest_diff() -> diff_report.VersionDiff:
+    """What 0.1.2 changed against 0.1.1, structurally and for every input set the diff runs."""
+    return diff_report.diff_published(REPO / "decisions", MODEL_ID, SECOND_VERSION, VERSION)
+
+
+def test_newest_version_splits_only_rule_7_4(newest_diff: diff_report.VersionDiff) -> None:
+    """0.1.2 splits rule 7.4 of monitoring_for in two (one row per regimen) and adds the
+    Tests sheet's summary ``lvef_monitoring_citations``; no input and no other rule changed."""
+    logic = {item.name: item for item in newest_diff.structural.logic}
+    assert {name: item.kind for name, item in logic.items()} == {
+        "monitoring_for": "changed",
+        "lvef_monitoring_citations": "added",
+    }
+    rules = sorted(
+        (rule.kind, ref.rule)
+        for rule in logic["monitoring_for"].rules
+        for ref in (rule.new, rule.old)
+        if ref is not None
+    )
+    assert rules == [("added", "7.4a"), ("added", "7.4b"), ("removed", "7.4")]
+    assert newest_diff.structural.inputs == newest_diff.structural.types == []
+
+
+@pytest.mark.slow
+def test_newest_version_changes_only_the_lvef_monitoring_citations(
+    newest_diff: diff_report.VersionDiff,
+) -> None:
+    """Every input set answered differently differs in the citations of T-DXd's LVEF
+    monitoring item alone (and so, where nothing else in the answer cited CONV, in the
+    answer's citations losing CONV): no option, exclusion, warning or other item moved."""
+    counts = diff_report.summary(newest_diff)
+    assert counts["cases_run"] > counts["cases_from_tests"] > 0, counts
+    assert counts["cases_differing"] > 0, counts
+    for item in newest_diff.behaviour.differences:
+        old, new = item.old.outputs, item.new.outputs
+        assert not item.old.refused and not item.new.refused, item.inputs
+        assert set(item.outputs) <= {"monitoring", "citations"}, (item.inputs, item.outputs)
+        assert [m["code"] for m in old["monitoring"]] == [m["code"] for m in new["monitoring"]]
+        changed = [
+            (a, b) for a, b in zip(old["monitoring"], new["monitoring"], strict=True) if a != b
+        ]
+        assert [(a["code"], a["citations"], b["citations"]) for a, b in changed] == [
+            ("LVEF_MONITORING", ["TDXD-LABEL", "CONV"], ["TDXD-LABEL"])
+        ], item.inputs
+        if "citations" in item.outputs:
+            assert set(old["citations"]) - set(new["citations"]) == {"CONV"}, item.inputs
+            assert set(new["citations"]) < set(old["citations"]), item.inputs
+
+
+def test_lvef_monitoring_cites_as_spec_rule_7_4(definitions: m.Definitions) -> None:
+    found: dict[str, list[str]] = {}
+    for name, table, rule in _table_rows(definitions):
+        codes = [o.name for o in table.outputs]
+        if (
+            name != "monitoring_for"
+            or "LVEF_MONITORING" not in rule.output_entries[codes.index("code")].text
+        ):
+            continue
+        for regimen in evaluate(f"[{rule.input_entries[0].text}]"):
+            assert regimen not in found, f"{regimen} has two LVEF_MONITORING rules"
+            found[regimen] = _cited(table, rule)
+    assert found == LVEF_MONITORING_CITATIONS
 
 
 def test_model_is_a_draft_saying_so(definitions: m.Definitions) -> None:
@@ -329,7 +420,7 @@ def test_a_refusal_case_expects_every_code_at_once(cases: list[TestCase]) -> Non
     ("name", "values"),
     [
         ("ecog", [1, 2, 3, 4, 0]),
-        ("lvef_percent", [49, 50]),
+        ("lvef_percent", [5, 49, 50, 90]),
         ("residual_neuropathy_grade", [2, 3]),
         ("line_of_therapy", [2, 3]),
     ],
@@ -337,6 +428,27 @@ def test_a_refusal_case_expects_every_code_at_once(cases: list[TestCase]) -> Non
 def test_boundaries_are_tested(cases: list[TestCase], name: str, values: list[int]) -> None:
     seen = {int(v) for v in given(cases, name) if v is not None}
     assert set(values) <= seen
+
+
+def test_lvef_monitoring_citations_are_expected_by_cases(cases: list[TestCase]) -> None:
+    """Cases check each regimen's LVEF monitoring citations (spec 7.4), together and alone."""
+    seen = expected(cases, "lvef_monitoring_citations")
+    wanted = [
+        f"{regimen}: {'; '.join(codes)}" for regimen, codes in LVEF_MONITORING_CITATIONS.items()
+    ]
+    assert wanted in seen
+    assert all([text] in seen for text in wanted)
+
+
+def test_a_line_2_case_sends_an_explicit_null_line_2_regimen(cases: list[TestCase]) -> None:
+    """Section 3: for line 2 the regimen must be absent or null; a null is accepted."""
+    accepted = [c for c in cases if any(n.name == "care_pathway" for n in c.results)]
+    assert any(
+        {(n.name, n.value) for n in c.inputs}
+        >= {("line_of_therapy", 2), ("prior_second_line_regimen", None)}
+        and [] in expected([c], "request_errors")
+        for c in accepted
+    )
 
 
 def test_a_case_leaves_out_every_optional_input(cases: list[TestCase]) -> None:
