@@ -70,7 +70,7 @@ def parse_positive_unary_test(p: Parser, expression: Callable[[], n.Node]) -> n.
     token = p.peek()
     if token.kind == "op" and token.text in UNARY_TEST_OPS:
         p.advance()
-        operand = p.parse_additive()
+        operand = p.parse_endpoint()
         return n.UnaryComparison(token.text, operand, span=(token.start, operand.span[1]))
     node = expression()
     if isinstance(node, n.RangeLiteral):

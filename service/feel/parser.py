@@ -366,9 +366,17 @@ class Parser:
             return parse_context(self)
         if token.text in UNARY_TEST_OPS:
             self.advance()
-            operand = self.parse_additive()
+            operand = self.parse_endpoint()
             return n.UnaryComparison(token.text, operand, span=(token.start, operand.span[1]))
         raise self.expected("an expression", token)
+
+    def parse_endpoint(self) -> n.Node:
+        """The endpoint after a comparison (``< 5``): a value, never another comparison, so
+        that ``<> 2`` or ``<< 2`` is an error rather than a test that matches nothing."""
+        token = self.peek()
+        if token.kind == "op" and token.text in UNARY_TEST_OPS:
+            raise self.expected("a value after the comparison", token)
+        return self.parse_additive()
 
     def parse_name(self, what: str) -> tuple[str, int]:
         """Rule 27 name: the longest known name here, else the run of words; (name, tokens)."""

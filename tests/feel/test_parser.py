@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from service.feel import parse_expression, parse_unary_tests
@@ -257,6 +259,27 @@ def test_syntax_errors(text: str, message: str, span: tuple[int, int]) -> None:
         parse_expression(text)
     assert message in caught.value.message
     assert caught.value.span == span
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("<> 2", (1, 2)), ("< > 2", (2, 3)), ("<< 2", (1, 2)), ("< <= 2", (2, 4)), ("> = 1", (2, 3))],
+)
+@pytest.mark.parametrize("parse", [parse_expression, parse_unary_tests])
+def test_a_comparison_takes_a_value_not_another_comparison(
+    text: str, span: tuple[int, int], parse: Any
+) -> None:
+    # the endpoint of "<" is a value (DMN 1.5 grammar rule 7): "<> 2" once parsed as
+    # "< (> 2)", a test that matches nothing
+    with pytest.raises(FeelSyntaxError) as caught:
+        parse(text)
+    assert "expected a value after the comparison" in caught.value.message
+    assert caught.value.span == span
+
+
+@pytest.mark.parametrize("text", ["< (> 2)", "<= -2", ">= x + 1", '!= "a"', "= 3"])
+def test_a_comparison_takes_any_value(text: str) -> None:
+    parse_unary_tests(text, ["x"])
 
 
 def test_error_prints_a_caret() -> None:
