@@ -27,8 +27,18 @@ class AnnotateError(Exception):
     """The annotated copy could not be written (the message says why)."""
 
 
-def annotate(source: Path, diagnostics: list[Diagnostic], target: Path) -> int:
-    """Write ``target``: ``source`` with the cells of ``diagnostics`` marked; the count marked."""
+def annotate(source: Path, diagnostics: list[Diagnostic], target: Path, force: bool = False) -> int:
+    """Write ``target``: ``source`` with the cells of ``diagnostics`` marked; the count marked.
+
+    Hidden sheets that hold blocks (HIDDEN_SHEET) are made visible in the copy, also "very
+    hidden" ones, which Excel's menus cannot unhide. ``target`` may not be ``source`` itself
+    unless ``force`` is given: the workbook would be overwritten with the marks.
+    """
+    if not force and _same_file(source, target):
+        raise AnnotateError(
+            f"the annotated copy would overwrite {source.name} itself; "
+            "give another file name for the copy"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops
@@ -41,11 +51,21 @@ def annotate(source: Path, diagnostics: list[Diagnostic], target: Path) -> int:
             by_cell[(item.sheet, item.cell or "A1")].append(item)
     for (sheet, cell), items in sorted(by_cell.items()):
         _mark(_writable(workbook[sheet], cell), items)
+    for item in diagnostics:
+        if item.code == "HIDDEN_SHEET" and item.sheet in workbook.sheetnames:
+            workbook[item.sheet].sheet_state = "visible"
     try:
         workbook.save(target)
     except OSError as exc:
         raise AnnotateError(f"cannot write {target}: {exc.strerror or exc}") from None
     return len(by_cell)
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    try:
+        return source.resolve() == target.resolve() or (target.exists() and source.samefile(target))
+    except OSError:
+        return False
 
 
 def _writable(sheet: Worksheet, coordinate: str) -> Cell:

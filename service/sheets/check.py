@@ -10,6 +10,7 @@ records the canonical text of each cell and the names each decision uses, which
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 
@@ -23,6 +24,7 @@ from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.feeltext import parse_cell_expression, parse_cell_tests
 from service.sheets.grid import Cell
 from service.sheets.layout import cell_text
+from service.sheets.members import check_members, record_fields
 from service.sheets.names import BUILTIN_FUNCTIONS, free_names, is_valid_name
 from service.sheets.specs import Column, InputSpec, RowSpec, TableSpec, WorkbookSpec
 from service.sheets.symbols import SINGLE_HIT, Checked, Key, Symbols, suggest
@@ -52,6 +54,7 @@ class Checker:
         # id(column) -> the allowed values and type of the input the column names
         self._declared_allowed: dict[int, str] = {}
         self._checked_types: dict[int, TypeSpec | None] = {}
+        self._fields = record_fields(spec)  # multi-output decision -> its output names
 
     def run(self) -> Checked:
         """Check every block; the result holds the canonical texts and the names used."""
@@ -158,6 +161,7 @@ class Checker:
         )
         if node is not None:
             self._use(owner, node, Where(where.sheet, where.cell, text), scope, expects)
+            check_members(node, Where(where.sheet, where.cell, text), self._fields, self.found)
         return node
 
     # --- inputs ----------------------------------------------------------------------------
@@ -266,6 +270,11 @@ class Checker:
         text = text or "-"
         self.checked.texts[key] = text
         where = Where(where.sheet, where.cell, text)
+        spec = self._checked_types.get(id(column), column.type)
+        if _date_for_number(cell, spec):
+            assert cell is not None and spec is not None
+            self.found.append(diag.date_typed(where, cell_text(cell), spec.describe(), column.text))
+            return
         tests = parse_cell_tests(
             text, where, "condition", [*self.names, *self._parameters], self.found
         )
@@ -420,6 +429,16 @@ def _expects(spec: TypeSpec | None, text_by_default: bool) -> str | None:
     if (spec is not None and spec.base == "string") or (spec is None and text_by_default):
         return "text"
     return None
+
+
+def _date_for_number(cell: Cell | None, spec: TypeSpec | None) -> bool:
+    """True when the spreadsheet turned a condition for a number into a date (``1-2``)."""
+    value = cell.value if cell is not None else None
+    return (
+        isinstance(value, datetime.date)
+        and spec is not None
+        and spec.effective.base in ("number", "integer")
+    )
 
 
 def _plain(cell: Cell | None) -> str:

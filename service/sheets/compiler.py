@@ -17,6 +17,7 @@ from pathlib import Path
 from service.dmn import model as m
 from service.dmn import validate, write_dmn
 from service.sheets import diagnostics as diag
+from service.sheets.analysis import analyse_model
 from service.sheets.blocks import (
     read_expressions,
     read_inputs,
@@ -29,12 +30,14 @@ from service.sheets.container import WorkbookError
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.graph import requirement_order
 from service.sheets.grid import Workbook, parse_coordinate, read_workbook
+from service.sheets.hidden import explain_hidden
 from service.sheets.layout import Block, find_blocks
 from service.sheets.modelblock import read_model, slug
 from service.sheets.rules import check_tables
 from service.sheets.specs import ModelSpec, WorkbookSpec
 from service.sheets.symbols import gather_symbols
 from service.sheets.tableblocks import read_table, read_tests
+from service.sheets.tableshape import drop_superseded
 from service.sheets.testcases import read_test_cases
 from service.sheets.testxml import test_cases_xml
 from service.sheets.typeblocks import read_types
@@ -84,6 +87,7 @@ def compile_workbook(path: Path) -> Compilation:
     except Exception as exc:  # a tablerx bug must still end in a message, not a traceback
         result.definitions = result.dmn = result.tests = None
         found.append(diag.internal_error(f"{type(exc).__name__}: {exc}"))
+    found = explain_hidden(drop_superseded(found), workbook)
     result.diagnostics = sort_diagnostics(found, workbook, str(path))
     return result
 
@@ -106,6 +110,7 @@ def _compile(result: Compilation, workbook: Workbook, found: list[Diagnostic]) -
         found.extend(
             diag.dmn_invalid(str(d)) for d in validate(result.definitions) if d.severity == "error"
         )
+        found.extend(analyse_model(result.definitions))  # overlapping rules, gaps
     if not diag.has_errors(found) and result.definitions is not None:
         result.dmn = write_dmn(result.definitions)
         if cases:

@@ -189,14 +189,21 @@ def sheet_too_large(sheet: str, cell: str, what: str, limit: int) -> Diagnostic:
     )
 
 
-def hidden_sheet(sheet: str, blocks: Sequence[str]) -> Diagnostic:
+def hidden_sheet(sheet: str, blocks: Sequence[str], very_hidden: bool = False) -> Diagnostic:
     """A hidden sheet holds tables; they are not compiled."""
+    hint = "unhide the sheet if it should be part of the model"
+    if very_hidden:
+        hint = (
+            "the sheet is 'very hidden', which Excel's menus cannot undo: tablerx check "
+            "WORKBOOK --annotate COPY.xlsx writes a copy with it visible"
+        )
+    state = "very hidden" if very_hidden else "hidden"
     return Diagnostic(
         "HIDDEN_SHEET",
-        f"this sheet is hidden, so its {_quote_list(list(blocks))} were not compiled",
+        f"this sheet is {state}, so its {_quote_list(list(blocks))} were not compiled",
         WARNING,
         sheet=sheet,
-        hint="unhide the sheet if it should be part of the model",
+        hint=hint,
     )
 
 
@@ -208,6 +215,57 @@ def hidden_row(where: Where) -> Diagnostic:
         "this row is hidden but it is part of the table and was compiled",
         WARNING,
         hint="unhide it so that reviewers see every rule",
+    )
+
+
+def hidden_column(where: Where) -> Diagnostic:
+    """A hidden column of a table is compiled like any other (reviewers may not see it)."""
+    return _at(
+        where,
+        "HIDDEN_COLUMN",
+        "this column is hidden but it is part of the table and was compiled",
+        WARNING,
+        hint="unhide it so that reviewers see every condition and output",
+    )
+
+
+def column_without_header(
+    where: Where, letters: str, table: str, count: int, cells: str, headers: str
+) -> Diagnostic:
+    """Filled cells of a table under an empty header cell: the column would be ignored."""
+    plural = "cells" if count > 1 else "cell"
+    return _at(
+        where,
+        "COLUMN_WITHOUT_HEADER",
+        f"column {letters} of {table} has no header, so its {count} {plural} ({cells}) "
+        "would be ignored",
+        hint=f"restore the header ({headers}) or clear the column",
+    )
+
+
+def merged_across_columns(
+    where: Where, cells: str, columns: Sequence[str], mixed_roles: bool
+) -> Diagnostic:
+    """A data cell merged over columns of different roles (or several outputs/annotations)."""
+    what = "columns of different roles" if mixed_roles else "several columns"
+    return _at(
+        where,
+        "MERGED_ACROSS_COLUMNS",
+        f"the merged cell {cells} spans {what} ({', '.join(columns)}); unmerge it",
+        hint="a merged cell's value is copied into every column it spans: "
+        "give each column its own cell",
+    )
+
+
+def text_cut(where: Where, limit: int) -> Diagnostic:
+    """A cell with as many characters as Excel keeps: the end of its text was probably cut."""
+    return _at(
+        where,
+        "TEXT_CUT",
+        f"this cell holds {limit:,} characters, the most Excel keeps in a cell, so the end of "
+        "its text was probably cut off",
+        WARNING,
+        hint="shorten the text, or move the rest into a Notes block or a reference",
     )
 
 
@@ -285,6 +343,16 @@ def label_misspelt(where: Where, meant: str) -> Diagnostic:
         "UNKNOWN_LABEL",
         f"this label is not known here; it was read as '{meant}'",
         hint=f"did you mean '{meant}'?",
+    )
+
+
+def keyword_misspelt(where: Where, text: str, meant: str) -> Diagnostic:
+    """A keyword cell that misspells a keyword; its block is read as meant."""
+    return _at(
+        where,
+        "UNKNOWN_KEYWORD",
+        f"{text!r} is not a block keyword; did you mean {meant!r}?",
+        hint=f"it was read as {meant!r}, so the block below is compiled; correct the spelling",
     )
 
 
@@ -429,6 +497,19 @@ def feel_syntax(
     )
 
 
+def dash_range(
+    where: Where, written: str, low: str, high: str, meant: str, span: tuple[int, int]
+) -> Diagnostic:
+    """``[0-1]``: in FEEL the list holding the one number 0 minus 1, not a range."""
+    return _at(
+        where,
+        "DASH_RANGE",
+        f"{written} is not a range in FEEL: it holds the one number {low} - {high}",
+        span=span,
+        hint=f"did you mean {meant}?",
+    )
+
+
 def smart_quotes(where: Where) -> Diagnostic:
     """Curly quotes were typed (often by autocorrect); they were read as straight quotes."""
     return _at(
@@ -477,6 +558,20 @@ def undeclared_name(
     )
 
 
+def output_unknown(
+    where: Where, decision: str, member: str, outputs: Sequence[str], span: tuple[int, int]
+) -> Diagnostic:
+    """``decision.member`` where the decision's table has no output named ``member``."""
+    return _at(
+        where,
+        "OUTPUT_UNKNOWN",
+        f"{decision} has no output {member!r}, so {decision}.{member} would always be null",
+        span=span,
+        hint=f"its outputs are {_quote_list(list(outputs))}; restore the output column "
+        "or change this cell",
+    )
+
+
 def decimal_comma(where: Where, text: str) -> Diagnostic:
     """``0,5`` in a condition: two values, not the number one half."""
     whole, _, part = text.partition(",")
@@ -504,6 +599,17 @@ def not_allowed(
         f"{value} is not one of the allowed values of {name}: {allowed}",
         severity,
         span=span,
+    )
+
+
+def date_typed(where: Where, shown: str, expected: str, name: str) -> Diagnostic:
+    """A condition for a number that the spreadsheet stored as a date (``1-2``, ``3/4``)."""
+    return _at(
+        where,
+        "WRONG_TYPE",
+        f"the spreadsheet turned this entry into the date {shown}, but {name} holds "
+        f"{_article(expected)}",
+        hint="format the cell as Text and type the condition again; a range is written [1..2]",
     )
 
 
@@ -603,6 +709,17 @@ def output_empty(where: Where, name: str) -> Diagnostic:
         f"this rule gives no value for {name} (the cell is empty)",
         WARNING,
         hint="write null if no value is intended",
+    )
+
+
+def rule_empty(where: Where, ident: str, row: int) -> Diagnostic:
+    """A rule with no conditions and no outputs: it would match everything and give null."""
+    rule = f"rule {ident}" if ident else f"the rule in row {row}"
+    return _at(
+        where,
+        "RULE_EMPTY",
+        f"{rule} has no conditions and no outputs, so it would match every case and give null",
+        hint="delete the row, or fill it in",
     )
 
 

@@ -28,7 +28,7 @@ from defusedxml.ElementTree import iterparse
 
 from service.sheets import diagnostics as diag
 from service.sheets.container import WorkbookError, member_name, open_archive
-from service.sheets.diagnostics import Diagnostic
+from service.sheets.diagnostics import Diagnostic, Where
 
 MAX_ROWS = 20_000  # rows holding at least one value, per sheet
 MAX_COLUMNS = 512
@@ -36,6 +36,9 @@ MAX_TEXT = 32_767  # Excel's own limit for one cell
 MAX_SHARED_STRINGS = 2_000_000
 
 CellValue = str | decimal.Decimal | bool | datetime.date | datetime.datetime | datetime.time | None
+
+
+EXCEL_MAX_TEXT = 32_767  # characters Excel keeps in one cell
 
 
 @dataclass(slots=True)
@@ -64,6 +67,8 @@ class Sheet:
     hidden: bool = False
     rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    very_hidden: bool = False  # "veryHidden": Excel's menus cannot unhide it
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     truncated: bool = False  # reading stopped at a cap: the sheet is not compiled
 
@@ -118,8 +123,8 @@ def read_workbook(path: Path) -> tuple[Workbook, list[Diagnostic]]:
     with archive:
         reader = _Reader(archive)
         workbook = Workbook(path)
-        for index, (name, hidden, part) in enumerate(reader.sheet_parts()):
-            sheet = Sheet(name, index, hidden)
+        for index, (name, state, part) in enumerate(reader.sheet_parts()):
+            sheet = Sheet(name, index, state != "visible", very_hidden=state == "veryHidden")
             reader.read_sheet(sheet, part)
             _fill_merges(sheet)
             workbook.sheets.append(sheet)
@@ -193,12 +198,12 @@ class _Reader:
                 found[element.get("Id", "")] = (resolved, element.get("Type", ""))
         return found
 
-    def sheet_parts(self) -> list[tuple[str, bool, str]]:
-        """(name, hidden, part) of each worksheet in tab order; chart sheets are skipped."""
+    def sheet_parts(self) -> list[tuple[str, str, str]]:
+        """(name, state, part) of each worksheet in tab order; chart sheets are skipped."""
         base = posixpath.dirname(self.workbook_part)
         rels_part = posixpath.join(base, "_rels", posixpath.basename(self.workbook_part) + ".rels")
         rels = self._relationships(rels_part, base)
-        sheets: list[tuple[str, bool, str]] = []
+        sheets: list[tuple[str, str, str]] = []
         for event, element in self._events(self.workbook_part, "reading the list of sheets"):
             if event != "end":
                 continue
@@ -208,8 +213,8 @@ class _Reader:
             elif tag == "sheet":
                 target, kind = rels.get(_attr(element, "id") or "", ("", ""))
                 if target and not kind.endswith("/chartsheet"):
-                    hidden = element.get("state", "visible") != "visible"
-                    sheets.append((element.get("name", f"Sheet{len(sheets) + 1}"), hidden, target))
+                    state = element.get("state", "visible")
+                    sheets.append((element.get("name", f"Sheet{len(sheets) + 1}"), state, target))
         if not sheets:
             raise WorkbookError(
                 diag.broken_xlsx("reading the list of sheets", "the workbook has no sheets")
@@ -270,6 +275,10 @@ class _Reader:
                     return
             elif tag == "mergeCell":
                 self._merge(sheet, element.get("ref", ""))
+            elif tag == "col" and element.get("hidden", "0").lower() in ("1", "true"):
+                low = _int(element.get("min")) or 1
+                high = min(_int(element.get("max")) or low, MAX_COLUMNS)
+                sheet.hidden_cols.update(range(low, high + 1))
 
     def _stop(self, sheet: Sheet, row: int, what: str, limit: int) -> None:
         sheet.rows.pop(row, None)
@@ -290,6 +299,10 @@ class _Reader:
         cell = self._cell(element, row, col)
         if cell is not None:
             sheet.rows.setdefault(row, {})[col] = cell
+            if isinstance(cell.value, str) and len(cell.value) >= EXCEL_MAX_TEXT:
+                # Excel keeps at most 32,767 characters of a cell: the rest was cut off
+                where = Where(sheet.name, cell.coordinate, None)
+                self.diagnostics.append(diag.text_cut(where, EXCEL_MAX_TEXT))
         return col
 
     def _cell(self, element: Any, row: int, col: int) -> Cell | None:

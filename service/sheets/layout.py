@@ -121,6 +121,7 @@ class Block:
     title: str
     title_cell: Cell | None
     rows: list[int] = field(default_factory=list)  # filled rows after the keyword row
+    misspelt: str | None = None  # the keyword as meant, when the cell misspells it
 
     def at(self, cell: Cell | None, row: int = 0, col: int = 0, text: str | None = None) -> Where:
         """A diagnostic location inside this block."""
@@ -168,9 +169,15 @@ def find_blocks(workbook: Workbook) -> tuple[list[Block], list[Diagnostic]]:
         if sheet.hidden:
             named = [b.kind for b in sheet_blocks if b.kind != "notes"]
             if named:
-                found.append(diag.hidden_sheet(sheet.name, [f"{k} block" for k in named]))
+                blocks_named = [f"{k} block" for k in named]
+                found.append(diag.hidden_sheet(sheet.name, blocks_named, sheet.very_hidden))
             continue
         blocks.extend(b for b in sheet_blocks if b.kind != "notes")
+        found.extend(
+            diag.keyword_misspelt(b.anchor, cell_text(b.keyword), b.misspelt)
+            for b in sheet_blocks
+            if b.misspelt
+        )
     return blocks, found
 
 
@@ -180,7 +187,12 @@ def sheet_blocks_of(sheet: Sheet) -> list[Block]:
     for row in sheet.row_numbers():
         cells = sheet.row_cells(row)
         first = cells[0]
-        found = keyword_of(first) if first.merged_from in (None, (row, first.col)) else None
+        alone = first.merged_from in (None, (row, first.col))
+        found = keyword_of(first) if alone else None
+        misspelt = None
+        if found is None and alone:
+            guess = misspelt_keyword(sheet, cells, blocks[-1].kind if blocks else None)
+            found, misspelt = (guess[:2], guess[2]) if guess else (None, None)
         if found is None:
             if blocks:
                 blocks[-1].rows.append(row)
@@ -197,8 +209,44 @@ def sheet_blocks_of(sheet: Sheet) -> list[Block]:
         if not title:
             title_cell = next_value(cells, first)
             title = cell_text(title_cell)
-        blocks.append(Block(kind, sheet, first, title, title_cell))
+        blocks.append(Block(kind, sheet, first, title, title_cell, misspelt=misspelt))
     return blocks
+
+
+# Words that stand first in rows inside blocks and are close to a keyword ("Expression" of a
+# knowledge model, the "Type" row of a table): never taken for a misspelt keyword.
+_NEAR_KEYWORDS = {"type", "expression", "note", "notes", "test id", "test case"}
+
+
+def misspelt_keyword(
+    sheet: Sheet, cells: list[Cell], enclosing: str | None
+) -> tuple[str, str, str] | None:
+    """(kind, title, keyword as meant) when a row's first cell misspells a keyword.
+
+    A misspelt keyword would silently drop its whole block, so it is read as meant and
+    reported. To leave notes and ordinary rows alone, the cell must be close to a keyword,
+    stand alone or with a title on its row, and be followed by a row of at least two cells
+    (labels or a header); inside another block, an empty row must precede it.
+    """
+    first = cells[0]
+    if not isinstance(first.value, str) or len(_distinct(cells)) > 2:
+        return None
+    head, colon, rest = first.value.partition(":")
+    title = rest.strip() if colon else ""
+    word = normalize(head)
+    if len(word) < 4 or word in _NEAR_KEYWORDS or (title and not _TITLE.match(title)):
+        return None
+    if colon and len(_distinct(cells)) > 1:
+        return None
+    close = difflib.get_close_matches(word, list(KEYWORDS), n=1, cutoff=0.8)
+    if not close or KEYWORDS[close[0]] == "notes":
+        return None
+    if enclosing not in (None, "notes") and sheet.rows.get(first.row - 1):
+        return None
+    below = [r for r in sheet.row_numbers() if r > first.row][:1]
+    if not below or len(_distinct(sheet.row_cells(below[0]))) < 2:
+        return None
+    return KEYWORDS[close[0]], title, close[0].capitalize()
 
 
 def next_value(cells: list[Cell], label: Cell) -> Cell | None:

@@ -3,13 +3,16 @@
 Rule ids must be unique within a table; a table needs an output column and rows; a hit
 policy must fit the outputs (Priority and Output order rank outputs by their listed
 values, Collect sum/min/max/count aggregate one output); a guard table collects ``code``
-and ``message``; a knowledge model declares the parameters its columns use.
+and ``message``; a knowledge model declares the parameters its columns use; no rule is
+left with neither conditions nor outputs.
 """
 
 from __future__ import annotations
 
 from service.sheets import diagnostics as diag
 from service.sheets.diagnostics import Diagnostic
+from service.sheets.grid import coordinate
+from service.sheets.layout import cell_text
 from service.sheets.specs import ReferenceSpec, TableSpec, WorkbookSpec
 from service.sheets.symbols import Checked
 
@@ -61,6 +64,7 @@ def _table_shape(table: TableSpec, found: list[Diagnostic]) -> None:
             found.append(diag.guard_shape(where, "the hit policy Collect"))
         if not {"code", "message"} <= names and not table.unknown_headers:
             found.append(diag.guard_shape(anchor, "output columns named code and message"))
+    _empty_rules(table, found)
     seen: dict[str, str] = {}
     for rule in table.rules:
         if not rule.ident or rule.ident_where is None:
@@ -69,6 +73,31 @@ def _table_shape(table: TableSpec, found: list[Diagnostic]) -> None:
             found.append(diag.duplicate_id(rule.ident_where, "rule", rule.ident, seen[rule.ident]))
         else:
             seen[rule.ident] = rule.ident_where.cell
+
+
+def _empty_rules(table: TableSpec, found: list[Diagnostic]) -> None:
+    """RULE_EMPTY for a rule whose conditions and outputs were all cleared (its id kept):
+    it would match every request and give null. A catch-all rule (``-`` conditions, with
+    outputs) is fine, and ``-`` conditions without outputs get OUTPUT_EMPTY warnings."""
+    inputs = table.of_role("input")
+    outputs = table.of_role("output")
+    if not outputs or table.kind != "decision":
+        return
+    sheet = table.block.sheet.name
+    for rule in table.rules:
+        if any(cell_text(rule.cells.get(c.col)) for c in inputs):
+            continue
+        if any(rule.cells.get(c.col) is not None for c in outputs):
+            continue
+        where = rule.ident_where or table.block.at(None, rule.row, table.columns[0].col)
+        found.append(diag.rule_empty(where, rule.ident, rule.row))
+        cells = {coordinate(rule.row, c.col) for c in outputs}
+        # one mistake, one message: the row's empty outputs are not reported again
+        found[:] = [
+            d
+            for d in found
+            if not (d.code == "OUTPUT_EMPTY" and d.sheet == sheet and d.cell in cells)
+        ]
 
 
 def _parameters(table: TableSpec, checked: Checked, found: list[Diagnostic]) -> None:

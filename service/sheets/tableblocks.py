@@ -17,9 +17,11 @@ from service.sheets.blocks import data_rows, yes_no
 from service.sheets.cells import expression_text, problem
 from service.sheets.diagnostics import Diagnostic, Where
 from service.sheets.grid import Cell
+from service.sheets.hitpolicy import HIT_POLICIES, HIT_POLICY_NAMES, parse_hit_policy
 from service.sheets.layout import Block, Label, TableLayout, cell_text, normalize, split_table
 from service.sheets.names import is_valid_name
 from service.sheets.specs import Column, RowSpec, TableSpec, TestsSpec
+from service.sheets.tableshape import headerless_columns, hidden_columns, merged_across_columns
 from service.sheets.types import TYPE_CHOICES, Declared, TypeSpec, parse_type
 
 TABLE_LABELS = (
@@ -67,45 +69,7 @@ META_ROWS = {
     "input values": "allowed",
 }
 
-HIT_POLICIES: dict[str, tuple[str, str | None]] = {
-    "unique": ("UNIQUE", None), "u": ("UNIQUE", None),
-    "first": ("FIRST", None), "f": ("FIRST", None),
-    "priority": ("PRIORITY", None), "p": ("PRIORITY", None),
-    "any": ("ANY", None), "a": ("ANY", None),
-    "collect": ("COLLECT", None), "c": ("COLLECT", None),
-    "collect sum": ("COLLECT", "SUM"), "c+": ("COLLECT", "SUM"), "sum": ("COLLECT", "SUM"),
-    "collect min": ("COLLECT", "MIN"), "c<": ("COLLECT", "MIN"), "min": ("COLLECT", "MIN"),
-    "collect max": ("COLLECT", "MAX"), "c>": ("COLLECT", "MAX"), "max": ("COLLECT", "MAX"),
-    "collect count": ("COLLECT", "COUNT"), "c#": ("COLLECT", "COUNT"),
-    "count": ("COLLECT", "COUNT"),
-    "rule order": ("RULE ORDER", None), "r": ("RULE ORDER", None),
-    "output order": ("OUTPUT ORDER", None), "o": ("OUTPUT ORDER", None),
-}  # fmt: skip
-HIT_POLICY_NAMES = (
-    "Unique",
-    "First",
-    "Priority",
-    "Any",
-    "Collect",
-    "Collect sum",
-    "Collect min",
-    "Collect max",
-    "Collect count",
-    "Rule order",
-    "Output order",
-)
-
 _PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$", re.DOTALL)
-
-
-def parse_hit_policy(text: str) -> tuple[str, str | None] | None:
-    """``"Collect sum"`` -> ``("COLLECT", "SUM")``; None when ``text`` is not a hit policy."""
-    key = normalize(text).replace("(", " ").replace(")", " ")
-    key = re.sub(r"\s+", " ", key).strip()
-    if key in HIT_POLICIES:
-        return HIT_POLICIES[key]
-    compact = key.replace(" ", "")
-    return HIT_POLICIES.get(compact)
 
 
 def header_role(text: str) -> tuple[str, str] | None:
@@ -149,6 +113,8 @@ def read_table(block: Block, declared: Declared, found: list[Diagnostic]) -> Tab
             )
         return spec
     spec.columns, spec.unknown_headers = _columns(block, layout, found, "table")
+    quiet = _shape(block, layout, spec.columns, spec.unknown_headers, "table", found)
+    spec.unknown_headers = sorted(quiet)  # a column without header is reported like a bad one
     outputs = spec.of_role("output")
     if not spec.name and len(outputs) == 1 and not knowledge:
         spec.name = outputs[0].text  # a one-output table may leave its name to the output
@@ -161,11 +127,30 @@ def read_table(block: Block, declared: Declared, found: list[Diagnostic]) -> Tab
         spec.columns,
         found,
         lambda row: _ident(block, rule, row),
-        frozenset(spec.unknown_headers),
+        quiet,
     )
     for r in spec.rules:
         r.cells = {c.col: r.cells.get(c.col) for c in content}
     return spec
+
+
+def _shape(
+    block: Block,
+    layout: TableLayout,
+    columns: list[Column],
+    unknown: list[int],
+    kind: str,
+    found: list[Diagnostic],
+) -> frozenset[int]:
+    """Columns without header, hidden columns, merges across columns (:mod:`tableshape`);
+    the columns whose cells are not to be reported one by one."""
+    assert layout.header_row is not None
+    headed = {c.col for c in columns} | set(unknown)
+    rows = layout.data_rows
+    blank = headerless_columns(block, layout.header_row, rows, headed, kind, found)
+    hidden_columns(block, columns, found)
+    merged_across_columns(block, rows, columns, found)
+    return frozenset(unknown) | blank
 
 
 def _ident(block: Block, rule: Column | None, row: int) -> tuple[str, Where | None]:
@@ -456,6 +441,7 @@ def read_tests(block: Block, found: list[Diagnostic]) -> TestsSpec:
         )
         return spec
     spec.columns, unknown = _columns(block, layout, found, "tests")
+    quiet = _shape(block, layout, spec.columns, unknown, "tests", found)
     ident = next((c for c in spec.columns if c.role == "rule"), None)
     described = next((c for c in spec.columns if c.role == "description"), None)
     spec.rows = data_rows(
@@ -464,7 +450,7 @@ def read_tests(block: Block, found: list[Diagnostic]) -> TestsSpec:
         spec.columns,
         found,
         lambda row: _ident(block, ident, row),
-        frozenset(unknown),
+        quiet,
     )
     for row in spec.rows:
         if described is not None:
@@ -477,4 +463,11 @@ def read_tests(block: Block, found: list[Diagnostic]) -> TestsSpec:
     return spec
 
 
-__all__ = ["HIT_POLICY_NAMES", "RowSpec", "parse_hit_policy", "read_table", "read_tests"]
+__all__ = [
+    "HIT_POLICIES",
+    "HIT_POLICY_NAMES",
+    "RowSpec",
+    "parse_hit_policy",
+    "read_table",
+    "read_tests",
+]

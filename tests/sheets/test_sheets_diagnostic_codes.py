@@ -71,6 +71,18 @@ def _hide_row(workbook: openpyxl.Workbook) -> None:
     workbook["Pathway"].row_dimensions[5].hidden = True
 
 
+def _hide_column(workbook: openpyxl.Workbook) -> None:
+    workbook["Pathway"].column_dimensions["C"].hidden = True
+
+
+def _merge_across(workbook: openpyxl.Workbook) -> None:
+    workbook["Pathway"].merge_cells("D5:E5")
+
+
+def _long_text(workbook: openpyxl.Workbook) -> None:
+    workbook["Pathway"]["E5"] = "x" * 32_767
+
+
 def _formula(workbook: openpyxl.Workbook) -> None:
     workbook["Pathway"]["C5"] = "=1+2"
 
@@ -170,6 +182,32 @@ CASES: dict[str, tuple[Builder, str]] = {
     "SHEET_TOO_LARGE": (_big, "Data!A9"),
     "HIDDEN_SHEET": (_with_openpyxl(_hide_sheet), "Old"),
     "HIDDEN_ROW": (_with_openpyxl(_hide_row), "Pathway!A5"),
+    "TEXT_CUT": (_with_openpyxl(_long_text), "Pathway!E5"),
+    "HIDDEN_COLUMN": (_with_openpyxl(_hide_column), "Pathway!C3"),
+    "MERGED_ACROSS_COLUMNS": (_with_openpyxl(_merge_across), "Pathway!D5"),
+    "COLUMN_WITHOUT_HEADER": (
+        _book(
+            Pathway=_table(
+                ["1", "true", "-", '"a"'],
+                ["2", "false", "-", '"b"'],
+                head=["Rule", "Input: progressed", None, "Output: pathway"],
+            )
+        ),
+        "Pathway!C3",
+    ),
+    "UNKNOWN_KEYWORD": (_book(Pathway=[["Decison table", "pathway"], *TABLE[1:]]), "Pathway!A1"),
+    "RULE_EMPTY": (_book(Pathway=[*TABLE, ["4"]]), "Pathway!A7"),
+    "DASH_RANGE": (_book(Pathway=_table(["1", "true", "[0-1]", '"a"'])), "Pathway!C4"),
+    "OUTPUT_UNKNOWN": (
+        _book(
+            Pathway=_table(
+                ["1", "-", "-", '"a"', "1"],
+                head=["Rule", "Input: progressed", "Input: ecog", "Output: pathway", "Output: n"],
+            ),
+            Derived=[["Expressions"], ["Name", "Expression"], ["x", "pathway.kind"]],
+        ),
+        "Derived!B3",
+    ),
     "FORMULA_NO_VALUE": (_with_openpyxl(_formula), "Pathway!C5"),
     "CELL_ERROR": (_with_openpyxl(_error_value), "Pathway!C5"),
     "IGNORED_CELL": (
