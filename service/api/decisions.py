@@ -286,7 +286,7 @@ async def answer_one(
     """One evaluation request, from what was ``sent`` (its query string, Content-Type and
     raw body) to its stored, counted answer."""
     query, content_type, raw = sent
-    version, refused = version_query(query, content_type)
+    version, refused = version_asked(query, content_type)
     body, text = _parse(raw)
     outcome = evaluate(service.resolve, model, version, refused or body, call, text)
     return await _store(service, call, [outcome], outcome.status, outcome.json())
@@ -307,7 +307,7 @@ def _target(request: Request) -> tuple[Service, str, bytes, Call]:
     return service, request.path_params["model"], request.scope["query_string"], call
 
 
-def version_query(
+def version_asked(
     query: bytes, content_type: str | None = None
 ) -> tuple[str | None, jsonmap.BodyError | None]:
     """The version an evaluate request's query string names (None: none), and what is
@@ -394,7 +394,7 @@ def _run_batch(
 async def evaluate_batch(request: Request) -> Response:
     """Evaluate many input sets (a cohort review): results in order, each with its status."""
     service, model, query, call = _target(request)
-    version, refused = version_query(query, request.headers.get("content-type"))
+    version, refused = version_asked(query, request.headers.get("content-type"))
     raw = await read_body(
         request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
     )
