@@ -236,13 +236,14 @@ async def read_body(
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def _parse(raw: bytes | jsonmap.BodyError) -> tuple[Any, str | None]:
-    """(parsed body or BodyError, the body text for the audit)."""
+def _parse(raw: bytes | jsonmap.BodyError, batch: bool = False) -> tuple[Any, str | None]:
+    """(parsed body or BodyError, the body text for the audit). In a ``batch``, a key
+    repeated within an item refuses that item only (see :func:`_run_batch`)."""
     if isinstance(raw, jsonmap.BodyError):
         return raw, None
     text = raw.decode("utf-8", errors="replace")
     try:
-        return jsonmap.parse_body(raw), text
+        return jsonmap.parse_body(raw, mark_duplicates=batch), text
     except jsonmap.BodyError as exc:
         return exc, text
 
@@ -363,6 +364,8 @@ async def evaluate_one(request: Request) -> Response:
 def _batch_inputs(body: Any, limit: int) -> list[Any] | jsonmap.BodyError:
     if isinstance(body, jsonmap.BodyError):
         return body
+    if isinstance(body, jsonmap.Duplicated):  # the wrapper itself: {"inputs": .., "inputs": ..}
+        return jsonmap.duplicate_field(body.key)
     inputs = body.get("inputs") if isinstance(body, dict) and set(body) == {"inputs"} else None
     if not isinstance(inputs, list):
         return jsonmap.BodyError("INVALID_TYPE", 'the body must be {"inputs": [ {...}, ... ]}')
@@ -383,9 +386,9 @@ def _run_batch(
             service.resolve,
             model,
             version,
-            item,
+            jsonmap.duplicate_in(item) or item,
             Call(call.request_id, call.caller, batch_id, index),
-            jsonmap.dumps(item).decode(),
+            jsonmap.dumps(item).decode(),  # a repeated key: its last value
         )
         for index, item in enumerate(items)
     ]
@@ -398,7 +401,7 @@ async def evaluate_batch(request: Request) -> Response:
     raw = await read_body(
         request.receive, request.headers.get("content-length"), service.settings.max_body_bytes
     )
-    body, text = _parse(raw)
+    body, text = _parse(raw, batch=True)
     items = refused or _batch_inputs(body, service.settings.max_batch)
     try:
         prepared = service.resolve(model, version)

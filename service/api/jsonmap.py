@@ -95,36 +95,84 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # A repeated key would silently keep one of two values of a (maybe safety) field.
     result = dict(pairs)
     if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                message = f"field {key!r} appears more than once in one object"
-                raise BodyError("DUPLICATE_FIELD", message, field=key)
-            seen.add(key)
+        raise duplicate_field(_first_repeated(pairs))
     return result
 
 
-_DECODER = json.JSONDecoder(
-    parse_float=decimal.Decimal,
-    parse_int=decimal.Decimal,
-    parse_constant=_reject_constant,
-    object_pairs_hook=_no_duplicates,
-)
+class Duplicated(dict[str, Any]):
+    """An object in which ``key`` appeared more than once (its last value kept), as
+    :func:`parse_body` gives it when told to let each batch item answer for its own."""
+
+    key = ""
 
 
-def parse_body(raw: bytes) -> Any:
-    """The JSON value of a request body, every number a ``Decimal`` of its exact digits."""
+def _mark_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    marked = Duplicated(result)
+    marked.key = _first_repeated(pairs)
+    return marked
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    raise ValueError("no key is repeated")
+
+
+def duplicate_field(key: str) -> BodyError:
+    """DUPLICATE_FIELD for ``key``."""
+    message = f"field {key!r} appears more than once in one object"
+    return BodyError("DUPLICATE_FIELD", message, field=key)
+
+
+def _decoder(object_pairs_hook: Any) -> json.JSONDecoder:
+    return json.JSONDecoder(
+        parse_float=decimal.Decimal,
+        parse_int=decimal.Decimal,
+        parse_constant=_reject_constant,
+        object_pairs_hook=object_pairs_hook,
+    )
+
+
+_DECODER = _decoder(_no_duplicates)
+_MARKING_DECODER = _decoder(_mark_duplicates)
+
+
+def parse_body(raw: bytes, *, mark_duplicates: bool = False) -> Any:
+    """The JSON value of a request body, every number a ``Decimal`` of its exact digits.
+
+    A key repeated within an object is DUPLICATE_FIELD, or, with ``mark_duplicates``, makes
+    that object a :class:`Duplicated` (see :func:`duplicate_in`)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BodyError("INVALID_JSON", f"the body is not UTF-8 text: {exc.reason}") from None
     try:
-        return _DECODER.decode(text)
+        return (_MARKING_DECODER if mark_duplicates else _DECODER).decode(text)
     except json.JSONDecodeError as exc:
         message = f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         raise BodyError("INVALID_JSON", message) from None
     except RecursionError:  # the decoder recurses once per level of nesting
         raise BodyError("INVALID_JSON", "the body nests arrays or objects too deeply") from None
+
+
+def duplicate_in(value: Any) -> BodyError | None:
+    """DUPLICATE_FIELD for the first :class:`Duplicated` object in ``value``, else None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Duplicated):
+            return duplicate_field(item.key)
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 # --- JSON -> FEEL --------------------------------------------------------------------------

@@ -124,6 +124,28 @@ def test_long_request_ids_and_callers_are_cut_to_200_characters(client: InProces
     assert (record["request_id"], record["caller"]) == ("r" * 200, "c" * 200)
 
 
+def test_a_repeated_key_in_one_batch_item_refuses_that_item_only(client: InProcess) -> None:
+    valid = json.dumps(VALID)
+    nested = valid[:-1] + ', "symptoms": [{"a": 1, "a": 2}]}'
+    repeated = valid[:-1] + ', "ecog": 2}'
+    raw = f'{{"inputs": [{valid}, {repeated}, {valid}, {nested}]}}'.encode()
+    batch = client.post("/decisions/triage-demo/evaluate-batch", content=raw).json()
+    assert [r["status"] for r in batch["results"]] == [200, 422, 200, 422]
+    for index, key in [(1, "ecog"), (3, "a")]:
+        [error] = batch["results"][index]["errors"]
+        assert (error["code"], error["field"]) == ("DUPLICATE_FIELD", key)
+        record = audit_of(client, batch["results"][index]["evaluation_id"])
+        assert (record["batch_index"], record["status"]) == (index, "rejected")
+
+
+def test_a_repeated_key_in_the_batch_wrapper_refuses_the_batch(client: InProcess) -> None:
+    raw = b'{"inputs": [], "inputs": []}'
+    response = client.post("/decisions/triage-demo/evaluate-batch", content=raw)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["code"], error["field"]) == ("DUPLICATE_FIELD", "inputs")
+
+
 def test_batch_for_unknown_model_is_404(client: InProcess) -> None:
     response = client.post("/decisions/nope/evaluate-batch", json={"inputs": [VALID]})
     assert response.status_code == 404
