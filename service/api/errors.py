@@ -127,7 +127,8 @@ def version_not_found(model: str, version: str) -> Problem:
 def no_approved_version(model: str, versions: Sequence[tuple[str, str]]) -> Problem:
     """A request names no version, and the model has none approved to answer it."""
     listed = ", ".join(f"{version} ({status})" for version, status in versions) or "none"
-    example = versions[-1][0] if versions else "VERSION"
+    # a retired version is out of service: suggest the newest one that is not
+    example = next((v for v, s in reversed(versions) if s != "retired"), "VERSION")
     message = (
         f"model {model!r} has no approved version, so a request must name the version it "
         f"wants: add ?version={example} to use a version that is not approved (its answer is "

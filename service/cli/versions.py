@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from service.store import boundaries, coverage, diff_markdown, diff_report, regression, releases
+from service.store.versions import version_key
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 REPO_ROOT = Path(__file__).resolve().parents[2]
+RESTART_NOTE = (
+    "note: a running `tablerx serve` reads releases.json only when it starts: restart it "
+    "to serve this change"
+)
 
 
 def decisions_dir(args: argparse.Namespace) -> Path:
@@ -92,7 +97,8 @@ def register(subparsers: Any) -> None:
         "versions",
         help="list published versions with their status and hash",
         description="List every published version (of MODEL, or of every model) with its "
-        "release status, content hash and latest lifecycle step.",
+        "release status, content hash and latest lifecycle step; a version whose files "
+        "no longer match its release record is shown as altered, with what changed.",
     )
     listing.add_argument("model", metavar="MODEL", nargs="?", help="only this model")
     _common(listing)
@@ -173,9 +179,10 @@ def _step(args: argparse.Namespace, command: str, action: Any, by: str, note: st
     except releases.ReleaseError as exc:
         return _fail(command, f"{exc.message} [{exc.code}]")
     event = release.history[-1]
+    login = f" (login {event.login})" if event.login else ""
     print(
         f"{args.model} {args.version} is now {release.status} "
-        f"({event.action} by {event.by} at {event.at}, sha256 {event.hash[:12]}"
+        f"({event.action} by {event.by}{login} at {event.at}, sha256 {event.hash[:12]}"
         + (f", tests {event.tests}" if event.tests else "")
         + ")"
     )
@@ -183,9 +190,22 @@ def _step(args: argparse.Namespace, command: str, action: Any, by: str, note: st
         f"record: {releases.releases_path(step.decisions_dir, args.model)} "
         "(commit it with the change)"
     )
+    print(RESTART_NOTE)
+    if command == "approve":
+        _warn_if_same_login(release)
     if command == "retire":
         _warn_if_unserved(step.decisions_dir, args.model)
     return EXIT_OK
+
+
+def _warn_if_same_login(release: releases.Release) -> None:
+    submitted, approved = release.event("submit"), release.history[-1]
+    if submitted is not None and submitted.login and submitted.login == approved.login:
+        print(
+            f"warning: submitted and approved from the same login ({approved.login}); names "
+            "are declared, not checked: approve from your own account",
+            file=sys.stderr,
+        )
 
 
 def _warn_if_unserved(root: Path, model_id: str) -> None:
@@ -232,18 +252,43 @@ def run_tests(args: argparse.Namespace) -> int:
             return _fail("test", f"nothing published as {what} under {root}")
         print(f"no published versions under {root}")
         return EXIT_OK
-    print(regression.format_reports(reports, verbose=args.verbose))
+    altered = _altered(root, reports)
+    for report in reports:
+        text = regression.format_reports([report], verbose=args.verbose)
+        if (report.model_id, report.version) in altered and text.startswith("ok  "):
+            text = "FAIL" + text.removeprefix("ok  ") + " (altered: see the record problems)"
+        print(text)
     uncovered = _print_coverage(reports) if args.coverage else 0
     problems = releases.verify(root)
     for problem in problems:
         print(f"FAIL record: {problem}")
-    failed = sum(1 for report in reports if not report.ok)
+    failed = sum(1 for r in reports if not r.ok or (r.model_id, r.version) in altered)
     print(
         f"{len(reports) - failed}/{len(reports)} versions passed"
         + (f", {len(problems)} record problems" if problems else "")
         + (f", {uncovered} rules matched by no test case" if uncovered else "")
     )
     return EXIT_FAILED if failed or problems or uncovered else EXIT_OK
+
+
+def _altered(root: Path, reports: list[regression.VersionReport]) -> set[tuple[str, str]]:
+    """The (model, version) of the reports whose files differ from their release record."""
+    found: set[tuple[str, str]] = set()
+    for model_id in sorted({report.model_id for report in reports}):
+        try:
+            book = releases.read_book(root, model_id)
+        except releases.ReleaseError:
+            continue  # reported by releases.verify
+        for version in book.releases:
+            path = regression.dmn_path(root, model_id, version)
+            status = book.status(
+                version,
+                releases.file_hash(path) if path.is_file() else "",
+                releases.tests_hash(root, model_id, version),
+            )
+            if status == releases.ALTERED:
+                found.add((model_id, version))
+    return found
 
 
 def _print_coverage(reports: list[regression.VersionReport]) -> int:
@@ -259,28 +304,58 @@ def _print_coverage(reports: list[regression.VersionReport]) -> int:
 
 
 def list_versions(args: argparse.Namespace) -> int:
-    """``tablerx versions [MODEL]``."""
+    """``tablerx versions [MODEL]``: every published (or recorded) version with its status;
+    an altered version (its files differ from its record) says so and how."""
     root = decisions_dir(args)
     found = regression.published(root, args.model)
-    if not found and args.model:
-        return _fail("versions", f"nothing published as {args.model} under {root}")
+    models = sorted({m for m, _ in found} | ({args.model} if args.model else set()))
     books: dict[str, releases.ReleaseBook] = {}
-    hashes: dict[tuple[str, str], str] = {}
-    for model_id, version in found:
+    for model_id in models:
         try:
-            book = books.setdefault(model_id, releases.read_book(root, model_id))
+            books[model_id] = releases.read_book(root, model_id)
         except releases.ReleaseError as exc:
-            return _fail("versions", exc.message)
-        sha256 = releases.file_hash(regression.dmn_path(root, model_id, version))
-        hashes[(model_id, version)] = sha256
+            return _fail("versions", "\n  ".join(exc.problems))
+    if not found and not (args.model and books[args.model].releases):
+        if args.model:
+            return _fail("versions", f"nothing published as {args.model} under {root}")
+        return EXIT_OK
+    for model_id, book in books.items():
+        hashes, tests = _print_model(root, book, [v for m, v in found if m == model_id])
+        default = releases.default_version(list(hashes), book, hashes, tests=tests)
+        altered = releases.record_problems(root, book)
+        if altered:
+            print(
+                f"{model_id}: no default version: {len(altered)} altered; the service will not "
+                "start until the published files are restored"
+            )
+        else:
+            print(f"{model_id}: default version {default or '(none approved)'}")
+    return EXIT_OK
+
+
+def _print_model(
+    root: Path, book: releases.ReleaseBook, versions: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Print one line per version (published or recorded); the hashes of the published
+    files and of their test cases ("" when missing)."""
+    hashes: dict[str, str] = {}
+    test_hashes: dict[str, str] = {}
+    for version in sorted(set(versions) | set(book.releases), key=version_key):
         release = book.releases.get(version)
         last = release.history[-1] if release and release.history else None
         step = f"{last.action} by {last.by} at {last.at}" if last else ""
-        print(
-            f"{model_id}  {version}  {book.status(version, sha256)}  {sha256[:12]}  {step}".rstrip()
-        )
-    for model_id, book in books.items():
-        mine = {v: h for (m, v), h in hashes.items() if m == model_id}
-        default = releases.default_version(list(mine), book, mine)
-        print(f"{model_id}: default version {default or '(none approved)'}")
-    return EXIT_OK
+        if release is not None and version not in versions:
+            status = f"{releases.ALTERED} (its file is missing; recorded {release.status})"
+            print(f"{book.model_id}  {version}  {status}  -  {step}".rstrip())
+            continue
+        sha256 = releases.file_hash(regression.dmn_path(root, book.model_id, version))
+        hashes[version] = sha256
+        tests = test_hashes[version] = releases.tests_hash(root, book.model_id, version)
+        status = book.status(version, sha256, tests)
+        if status == releases.ALTERED and release is not None:
+            what = "file" if sha256 != release.hash else "test cases"
+            status += f" (its {what} changed; recorded {release.status})"
+        elif release is not None and release.tests_hash is None and release.event("submit"):
+            step += " (test cases not frozen: recorded before tablerx kept their hash)"
+        print(f"{book.model_id}  {version}  {status}  {sha256[:12]}  {step}".rstrip())
+    return hashes, test_hashes

@@ -2,9 +2,12 @@
 
 Every ``<model-id>/<version>.dmn`` is loaded and compiled once (:mod:`service.store.versions`);
 each version's status comes from the model's ``releases.json`` (:mod:`service.store.releases`;
-no record: a draft; a record whose hash is not the file's: a draft). Problems are collected
-over the whole folder and raised together (:class:`CatalogueError`), so that a broken file
-or record stops the start-up with every reason at once instead of a model silently missing.
+no record: a draft). Problems are collected over the whole folder and raised together
+(:class:`CatalogueError`), so that a broken file or record stops the start-up with every
+reason at once instead of a model silently missing. A recorded version whose file (or
+frozen test cases) no longer has the recorded hash, or whose file is gone, is such a
+problem: it is never served as something else (a draft, or by letting an older approved
+version answer in its place).
 
 Which version answers a request that names none (docs/versions.md) is decided here, once,
 by :meth:`ModelEntry.default`: the newest approved version; with ``drafts`` (``tablerx
@@ -138,10 +141,15 @@ def _load_entry(folder: Path, drafts: bool, problems: list[str]) -> ModelEntry:
     try:
         book = releases.read_book(folder.parent, folder.name)
     except releases.ReleaseError as exc:
-        problems.append(exc.message)
+        problems.extend(exc.problems)
         return entry
+    problems.extend(releases.record_problems(folder.parent, book))
+    tests = {
+        v.version: releases.tests_hash(folder.parent, folder.name, v.version)
+        for v in entry.versions
+    }
     for version in entry.versions:
-        version.status = book.status(version.version, version.sha256)
+        version.status = book.status(version.version, version.sha256, tests[version.version])
     hashes = {v.version: v.sha256 for v in entry.versions}
-    entry.default_version = releases.default_version(list(hashes), book, hashes, drafts)
+    entry.default_version = releases.default_version(list(hashes), book, hashes, drafts, tests)
     return entry

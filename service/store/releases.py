@@ -1,4 +1,5 @@
-"""``decisions/<model>/releases.json`` in and out: who moved which version, by which hash, when.
+"""Lifecycle steps in, ``decisions/<model>/releases.json`` events out; records checked
+against the published files.
 
 A published version's lifecycle (docs/versions.md)::
 
@@ -6,47 +7,89 @@ A published version's lifecycle (docs/versions.md)::
       \\_______________retire_______________/
 
 A version with no record is a draft. ``submit`` records the content hash (sha256 of the
-``.dmn`` file) put up for review; ``approve`` requires that the file still has that hash,
-that the reviewer is not the submitter, and that the version's own test cases exist and
-pass; ``retire`` takes a version out of service (it stays readable for audit). Each step
-appends an event (action, new status, who, when, hash) to the version's history.
+``.dmn`` file) and the hash of its test cases (``.tests.xml``) put up for review, after
+the test cases pass; ``approve`` requires that both files still have those hashes, that
+the reviewer is not the submitter (names compared normalised) and that the test cases
+pass again; ``retire`` takes a version out of service (it stays readable for audit). Each
+step appends an event (action, new status, declared name, operating-system login, when,
+hashes) to the version's history (:mod:`service.store.release_record` reads and writes the
+file, :mod:`service.store.release_history` checks a history).
 
-The file is meant to be reviewed and committed like code, so it is written
-deterministically: versions oldest first, keys in a fixed order, two-space indentation,
-a final newline. A record whose hash no longer matches its file makes the version a draft
-again (:func:`effective_status`) and is reported by :func:`verify`.
+A version whose files no longer match its record is :data:`ALTERED`: it is never served
+as anything else, and :func:`record_problems` (the catalogue's start-up check, ``tablerx
+test`` through :func:`verify`) reports it. New version numbers must be MAJOR.MINOR.PATCH
+and come after every published one (:func:`check_publishable`).
 """
 
 from __future__ import annotations
 
 import datetime
+import getpass
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from service.store import regression
+from service.store.release_history import (
+    ALTERED,
+    APPROVED,
+    DRAFT,
+    IN_REVIEW,
+    RETIRED,
+    STATUSES,
+    TRANSITIONS,
+    Event,
+    Release,
+    history_problems,
+    normal_name,
+    same_person,
+)
+from service.store.release_numbers import check_publishable, next_version, version_problem
+from service.store.release_record import (
+    RELEASES_FILE,
+    ReleaseBook,
+    ReleaseError,
+    bad_history,
+    bad_record,
+    effective_status,
+    format_book,
+    read_book,
+    releases_path,
+    write_book,
+)
 from service.store.versions import version_key
 
-RELEASES_FILE = "releases.json"
-DRAFT, IN_REVIEW, APPROVED, RETIRED = "draft", "in review", "approved", "retired"
-STATUSES = (DRAFT, IN_REVIEW, APPROVED, RETIRED)
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((DRAFT,), IN_REVIEW),
-    "approve": ((IN_REVIEW,), APPROVED),
-    "retire": ((DRAFT, IN_REVIEW, APPROVED), RETIRED),
-}
+__all__ = [
+    "ALTERED",
+    "APPROVED",
+    "DRAFT",
+    "IN_REVIEW",
+    "RELEASES_FILE",
+    "RETIRED",
+    "STATUSES",
+    "TRANSITIONS",
+    "Event",
+    "Release",
+    "ReleaseBook",
+    "ReleaseError",
+    "bad_record",
+    "check_publishable",
+    "effective_status",
+    "format_book",
+    "next_version",
+    "read_book",
+    "releases_path",
+    "version_problem",
+    "write_book",
+]
 
 # Every ReleaseError code (documented in docs/versions.md).
 CODES = (
     "NOT_PUBLISHED",
     "WRONG_STATUS",
     "HASH_CHANGED",
+    "TESTS_CHANGED",
     "SAME_PERSON",
     "NAME_MISSING",
     "TESTS_FAILED",
@@ -59,15 +102,6 @@ TestRunner = Callable[[Path, str, str], regression.VersionReport]
 
 
 # --- errors: every message in one place ------------------------------------------------------
-
-
-class ReleaseError(Exception):
-    """A lifecycle step that cannot be taken, or a record that cannot be read."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def not_published(path: Path) -> ReleaseError:
@@ -86,16 +120,35 @@ def wrong_status(model_id: str, version: str, status: str, action: str) -> Relea
 def hash_changed(version: str, recorded: str, actual: str) -> ReleaseError:
     return ReleaseError(
         "HASH_CHANGED",
-        f"the file of {version} has changed since it was submitted (sha256 {actual[:12]}, "
-        f"submitted {recorded[:12]}); published versions are immutable: restore the file, "
+        f"the file of {version} has changed since it was recorded (sha256 {actual[:12]}, "
+        f"recorded {recorded[:12]}); published versions are immutable: restore the file, "
         "or publish the change as a new version",
     )
 
 
-def same_person(version: str, name: str) -> ReleaseError:
+def tests_changed(version: str, path: Path, recorded: str, actual: str) -> ReleaseError:
+    now = f"sha256 {actual[:12]}" if actual else "the file is missing"
+    return ReleaseError(
+        "TESTS_CHANGED",
+        f"the test cases of {version} ({path}) have changed since they were submitted ({now}, "
+        f"submitted {recorded[:12]}); they are part of what was reviewed: restore the file, "
+        "or publish the change as a new version",
+    )
+
+
+def changed_while_testing(version: str) -> ReleaseError:
+    return ReleaseError(
+        "HASH_CHANGED",
+        f"the files of {version} changed while its test cases ran; nothing was recorded",
+    )
+
+
+def same_person_error(version: str, submitter: str, reviewer: str) -> ReleaseError:
+    named = submitter if submitter == reviewer else f"{reviewer} (the same name as {submitter})"
     return ReleaseError(
         "SAME_PERSON",
-        f"{name} submitted {version} and cannot also approve it: a second person must review it",
+        f"{named} submitted {version} and cannot also approve it (names are compared ignoring "
+        "case, punctuation and spacing): a second person must review it",
     )
 
 
@@ -119,158 +172,12 @@ def no_tests(version: str, path: Path) -> ReleaseError:
     )
 
 
-def bad_record(path: Path, reason: str) -> ReleaseError:
-    return ReleaseError("BAD_RECORD", f"{path}: {reason}")
-
-
-def immutable(path: Path, old: str, new: str, suggestion: str) -> str:
-    """The message refusing to overwrite a published file with different content."""
-    return (
-        f"{path} is already published with different content (sha256 {old[:12]}, new "
-        f"{new[:12]}); a published version never changes: give the workbook a new version "
-        f"number (e.g. {suggestion}) and compile again"
+def clock_behind(path: Path, now: str, last: str) -> ReleaseError:
+    return ReleaseError(
+        "BAD_RECORD",
+        f"{path}: the clock says {now}, earlier than the last recorded step ({last}); "
+        "check the system clock: nothing was recorded",
     )
-
-
-# --- the record ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One lifecycle step: what was done, the status it led to, who, when, which hash."""
-
-    action: str
-    status: str
-    by: str
-    at: str  # ISO 8601 UTC, seconds
-    hash: str  # sha256 of the .dmn file at that moment
-    tests: str = ""  # the test summary the step relied on
-    note: str = ""
-
-
-@dataclass(slots=True)
-class Release:
-    """One version's record: the hash put up for review and its history, oldest first."""
-
-    version: str
-    hash: str
-    history: list[Event] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        """The status the latest event led to."""
-        return self.history[-1].status if self.history else DRAFT
-
-    def event(self, action: str) -> Event | None:
-        """The latest event of this kind, or None."""
-        return next((e for e in reversed(self.history) if e.action == action), None)
-
-
-@dataclass(slots=True)
-class ReleaseBook:
-    """The records of one model's versions (``releases.json``), by version."""
-
-    model_id: str
-    path: Path
-    releases: dict[str, Release] = field(default_factory=dict)
-
-    def status(self, version: str, sha256: str | None = None) -> str:
-        """The version's status; a draft when it has no record or ``sha256`` differs."""
-        return effective_status(self.releases.get(version), sha256)
-
-
-def effective_status(release: Release | None, sha256: str | None) -> str:
-    """The recorded status, unless the file no longer has the recorded hash (then draft)."""
-    if release is None:
-        return DRAFT
-    if sha256 is not None and sha256 != release.hash:
-        return DRAFT
-    return release.status
-
-
-def releases_path(decisions_dir: Path, model_id: str) -> Path:
-    """``decisions/<model>/releases.json``."""
-    return decisions_dir / model_id / RELEASES_FILE
-
-
-def read_book(decisions_dir: Path, model_id: str) -> ReleaseBook:
-    """The model's record; empty when the file does not exist. Raises ReleaseError."""
-    path = releases_path(decisions_dir, model_id)
-    book = ReleaseBook(model_id, path)
-    if not path.is_file():
-        return book
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad_record(path, f"cannot be read: {exc}") from None
-    if not isinstance(data, dict) or data.get("model") != model_id:
-        raise bad_record(path, f'expected an object with "model": "{model_id}"')
-    for item in data.get("versions") or []:
-        release = _release(path, item)
-        book.releases[release.version] = release
-    return book
-
-
-def _release(path: Path, item: Any) -> Release:
-    try:
-        history = [Event(**event) for event in item["history"]]
-        release = Release(str(item["version"]), str(item["hash"]), history)
-    except (KeyError, TypeError) as exc:
-        raise bad_record(path, f"a version entry is malformed ({exc})") from None
-    for event in history:
-        if event.status not in STATUSES or event.action not in TRANSITIONS:
-            raise bad_record(path, f"{release.version}: unknown step {event.action!r}")
-    if item.get("status", release.status) != release.status:
-        raise bad_record(
-            path,
-            f"{release.version}: status {item.get('status')!r} disagrees with its history "
-            f"({release.status!r})",
-        )
-    return release
-
-
-def format_book(book: ReleaseBook) -> str:
-    """The record as deterministic JSON text (ends with a newline)."""
-    versions = []
-    for version in sorted(book.releases, key=version_key):
-        release = book.releases[version]
-        versions.append(
-            {
-                "version": release.version,
-                "status": release.status,
-                "hash": release.hash,
-                "history": [_event_json(event) for event in release.history],
-            }
-        )
-    body = {"model": book.model_id, "versions": versions}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-
-
-def _event_json(event: Event) -> dict[str, str]:
-    data = {
-        "action": event.action,
-        "status": event.status,
-        "by": event.by,
-        "at": event.at,
-        "hash": event.hash,
-        "tests": event.tests,
-        "note": event.note,
-    }
-    return {key: value for key, value in data.items() if value or key in ("by", "at", "hash")}
-
-
-def write_book(book: ReleaseBook) -> None:
-    """Write the record atomically (a reader never sees half a file)."""
-    book.path.parent.mkdir(parents=True, exist_ok=True)
-    text = format_book(book)
-    handle, temp = tempfile.mkstemp(dir=book.path.parent, prefix=".releases.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, book.path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # --- lifecycle steps -------------------------------------------------------------------------
@@ -281,9 +188,23 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def tests_hash(decisions_dir: Path, model_id: str, version: str) -> str:
+    """sha256 of the version's ``.tests.xml``; ``""`` when it does not exist."""
+    path = regression.tests_path(decisions_dir, model_id, version)
+    return file_hash(path) if path.is_file() else ""
+
+
 def utc_now() -> datetime.datetime:
     """The current time in UTC (the default clock)."""
     return datetime.datetime.now(datetime.UTC)
+
+
+def os_login() -> str:
+    """The operating-system account running the step ("" when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in a bare container: the record still gets the step
+        return ""
 
 
 def _stamp(clock: Clock) -> str:
@@ -302,15 +223,16 @@ class Step:
     note: str = ""
     clock: Clock = utc_now
     tests: TestRunner = regression.run_version
+    login: Callable[[], str] = os_login
 
 
 def submit(step: Step) -> Release:
-    """Put a draft up for review: its tests must pass; records the hash under review."""
+    """Put a draft up for review: its tests must pass; records both files' hashes."""
     return _transition(step, "submit", _check_submit)
 
 
 def approve(step: Step) -> Release:
-    """Approve a version in review: same hash as submitted, another person, tests passing."""
+    """Approve a version in review: same files as submitted, another person, tests passing."""
     return _transition(step, "approve", _check_approve)
 
 
@@ -319,33 +241,54 @@ def retire(step: Step) -> Release:
     return _transition(step, "retire", None)
 
 
-Check = Callable[[Step, Release | None, str], str]
+Check = Callable[[Step, Release | None], str]
 
 
 def _transition(step: Step, action: str, check: Check | None) -> Release:
-    if not step.by.strip():
+    by = " ".join(step.by.split())
+    if not normal_name(by):
         raise no_name("reviewer" if action == "approve" else "person")
     path = regression.dmn_path(step.decisions_dir, step.model_id, step.version)
     if not path.is_file():
         raise not_published(path)
     sha256 = file_hash(path)
+    tests = tests_hash(step.decisions_dir, step.model_id, step.version)
     book = read_book(step.decisions_dir, step.model_id)
     release = book.releases.get(step.version)
     status = release.status if release is not None else DRAFT
     sources, target = TRANSITIONS[action]
     if status not in sources:
         raise wrong_status(step.model_id, step.version, status, action)
-    if release is not None and release.hash != sha256 and action != "retire":
+    if release is not None and release.hash != sha256:
         raise hash_changed(step.version, release.hash, sha256)
-    tests = check(step, release, sha256) if check is not None else ""
-    if release is None:
-        release = book.releases[step.version] = Release(step.version, sha256)
-    event = Event(
-        action, target, step.by.strip(), _stamp(step.clock), sha256, tests, step.note.strip()
-    )
-    release.history.append(event)
+    frozen = release.tests_hash if release is not None else None
+    if frozen is not None and tests != frozen:
+        where = regression.tests_path(step.decisions_dir, step.model_id, step.version)
+        raise tests_changed(step.version, where, frozen, tests)
+    summary = check(step, release) if check is not None else ""
+    if (file_hash(path), tests_hash(step.decisions_dir, step.model_id, step.version)) != (
+        sha256,
+        tests,
+    ):
+        raise changed_while_testing(step.version)
+    login = step.login()
+    event = Event(action, target, by, _stamp(step.clock), sha256, summary, step.note.strip())
+    event = replace(event, tests_hash=tests, login=login)
+    _append(book, release or Release(step.version, sha256), event)
     write_book(book)
-    return release
+    return book.releases[step.version]
+
+
+def _append(book: ReleaseBook, release: Release, event: Event) -> None:
+    """Add the event, refusing anything the record could not be read back with."""
+    last = release.history[-1].at if release.history else ""
+    if last and event.at < last:  # both validated YYYY-MM-DDTHH:MM:SSZ: text order is time order
+        raise clock_behind(book.path, event.at, last)
+    trial = Release(release.version, release.hash, [*release.history, event])
+    problems = history_problems(trial)
+    if problems:
+        raise bad_history(book.path, problems)
+    book.releases[release.version] = trial
 
 
 def _passing_tests(step: Step) -> str:
@@ -357,58 +300,18 @@ def _passing_tests(step: Step) -> str:
     return report.summary
 
 
-def _check_submit(step: Step, release: Release | None, sha256: str) -> str:
+def _check_submit(step: Step, release: Release | None) -> str:
     return _passing_tests(step)
 
 
-def _check_approve(step: Step, release: Release | None, sha256: str) -> str:
+def _check_approve(step: Step, release: Release | None) -> str:
     submitted = release.event("submit") if release is not None else None
-    if submitted is not None and submitted.by.casefold() == step.by.strip().casefold():
-        raise same_person(step.version, step.by.strip())
+    if submitted is not None and same_person(submitted.by, step.by):
+        raise same_person_error(step.version, submitted.by, " ".join(step.by.split()))
     return _passing_tests(step)
 
 
-# --- publishing and checking -----------------------------------------------------------------
-
-
-def check_publishable(
-    decisions_dir: Path,
-    model_id: str,
-    version: str,
-    dmn_bytes: bytes,
-    tests_bytes: bytes | None = None,
-) -> str | None:
-    """Why the compiler must not write these files, or None when it may.
-
-    Writing the very same bytes again is fine; writing different bytes under a version
-    that is already published is refused with a message asking for a new version number.
-    """
-    files = [(regression.dmn_path(decisions_dir, model_id, version), dmn_bytes)]
-    if tests_bytes is not None:
-        files.append((regression.tests_path(decisions_dir, model_id, version), tests_bytes))
-    for path, new in files:
-        if path.is_file():
-            old = path.read_bytes()
-            if old != new:
-                suggestion = next_version(decisions_dir, model_id)
-                return immutable(path, _sha(old), _sha(new), suggestion)
-    return None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def next_version(decisions_dir: Path, model_id: str) -> str:
-    """A version number after every published one: the newest with its last number + 1."""
-    versions = [v for _, v in regression.published(decisions_dir, model_id)]
-    if not versions:
-        return "0.1.0"
-    core = versions[-1].partition("-")[0].split(".")
-    if core and core[-1].isdigit():
-        core[-1] = str(int(core[-1]) + 1)
-        return ".".join(core)
-    return versions[-1] + ".1"
+# --- serving and checking --------------------------------------------------------------------
 
 
 def default_version(
@@ -416,26 +319,65 @@ def default_version(
     book: ReleaseBook,
     hashes: dict[str, str] | None = None,
     drafts: bool = False,
+    tests: dict[str, str] | None = None,
 ) -> str | None:
     """The version that answers a request naming none.
 
     The newest approved version; with ``drafts`` (``tablerx serve --drafts``, for
     development) the newest version that is not retired. ``versions`` may be in any order;
-    ``hashes`` (version -> sha256 of its file), when given, discounts changed files.
+    ``hashes`` (version -> sha256 of its file) and ``tests`` (version -> sha256 of its test
+    cases, "" when missing), when given, exclude altered versions; when one of the versions
+    is altered there is no default at all, so that no other version answers in its stead
+    (the catalogue refuses to start then, :func:`record_problems`).
     """
     ordered = sorted(versions, key=version_key, reverse=True)
+    statuses = {v: book.status(v, (hashes or {}).get(v), (tests or {}).get(v)) for v in ordered}
+    if ALTERED in statuses.values():
+        return None
     wanted = (DRAFT, IN_REVIEW, APPROVED) if drafts else (APPROVED,)
-    for version in ordered:
-        if book.status(version, (hashes or {}).get(version)) in wanted:
-            return version
-    return None
+    return next((v for v in ordered if statuses[v] in wanted), None)
+
+
+def record_problems(decisions_dir: Path, book: ReleaseBook, strict: bool = False) -> list[str]:
+    """Every recorded version whose files do not match its record, as messages.
+
+    The ``.dmn`` must exist with the recorded hash; the test cases, when the record froze
+    them, must exist with the frozen hash. With ``strict`` (``tablerx test``), a version
+    that was submitted under a record that predates frozen test cases must still have some.
+    """
+    problems: list[str] = []
+    ordered = sorted(book.releases.items(), key=lambda item: version_key(item[0]))
+    for version, release in ordered:
+        path = regression.dmn_path(decisions_dir, book.model_id, version)
+        tests_file = regression.tests_path(decisions_dir, book.model_id, version)
+        title = f"{book.model_id} {version} ({release.status})"
+        if not path.is_file():
+            problems.append(f"{book.path}: {version} is {release.status} but {path} is missing")
+            continue
+        actual = file_hash(path)
+        if actual != release.hash:
+            problems.append(
+                f"{title} is altered: {path} has sha256 {actual[:12]}, its record "
+                f"{release.hash[:12]}: a published file was changed; restore it, or publish "
+                "the change as a new version"
+            )
+        frozen = release.tests_hash
+        tests = file_hash(tests_file) if tests_file.is_file() else ""
+        if frozen is not None and tests != frozen:
+            now = f"has sha256 {tests[:12]}" if tests else "is missing"
+            problems.append(
+                f"{title} is altered: its test cases {tests_file} {now}, the record froze "
+                f"{frozen[:12]} at submission: published test cases were changed; restore them"
+            )
+        elif frozen is None and strict and not tests and release.event("submit") is not None:
+            problems.append(f"{title} has no test cases: {tests_file} is missing")
+    return problems
 
 
 def verify(decisions_dir: Path) -> list[str]:
-    """Every inconsistency between the records and the published files, as messages.
-
-    A record must be readable and name a published file whose hash is the recorded one.
-    """
+    """Every inconsistency between the records and the published files, as messages:
+    a record must be readable and sound (:func:`read_book`) and match its files
+    (:func:`record_problems`, strict)."""
     problems: list[str] = []
     models = sorted(
         {model for model, _ in regression.published(decisions_dir)}
@@ -445,17 +387,9 @@ def verify(decisions_dir: Path) -> list[str]:
         try:
             book = read_book(decisions_dir, model_id)
         except ReleaseError as exc:
-            problems.append(exc.message)
+            problems += exc.problems
             continue
-        for version, release in sorted(book.releases.items(), key=lambda i: version_key(i[0])):
-            path = regression.dmn_path(decisions_dir, model_id, version)
-            if not path.is_file():
-                problems.append(f"{book.path}: {version} is {release.status} but {path} is missing")
-            elif file_hash(path) != release.hash:
-                problems.append(
-                    f"{path}: sha256 {file_hash(path)[:12]} differs from the {release.status} "
-                    f"record ({release.hash[:12]}): a published file was changed"
-                )
+        problems += record_problems(decisions_dir, book, strict=True)
     return problems
 
 

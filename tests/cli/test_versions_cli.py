@@ -32,6 +32,7 @@ def root(tmp_path: Path) -> Path:
     return folder
 
 
+RESTART = "a running `tablerx serve` reads releases.json only when it starts: restart it"
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "versions.md").read_text(encoding="utf-8")
 COMMANDS = ("submit", "approve", "retire", "diff", "test", "versions")
 
@@ -67,6 +68,7 @@ def test_submit_approve_retire(capsys: pytest.CaptureFixture[str], root: Path) -
     status, out, _ = run(capsys, "submit", MODEL, "1.0.0", "--by", "A. Author", *where)
     assert status == 0 and "pathway-demo 1.0.0 is now in review" in out
     assert "tests 4/4 passed" in out and "releases.json (commit it" in out
+    assert RESTART in out
 
     status, _, err = run(capsys, "approve", MODEL, "1.0.0", "--reviewer", "A. Author", *where)
     assert status == 1 and "a second person must review it [SAME_PERSON]" in err
@@ -82,7 +84,7 @@ def test_submit_approve_retire(capsys: pytest.CaptureFixture[str], root: Path) -
         "checked against the guideline",
         *where,
     )
-    assert status == 0 and "is now approved (approve by Dr B" in out
+    assert status == 0 and "is now approved (approve by Dr B" in out and RESTART in out
     record = json.loads((root / MODEL / "releases.json").read_text())
     (version,) = record["versions"]
     assert version["status"] == "approved"
@@ -96,7 +98,7 @@ def test_submit_approve_retire(capsys: pytest.CaptureFixture[str], root: Path) -
     status, out, err = run(
         capsys, "retire", MODEL, "1.0.0", "--by", "Dr B", "--reason", "superseded", *where
     )
-    assert status == 0 and "is now retired" in out
+    assert status == 0 and "is now retired" in out and RESTART in out
     assert "has no approved version left" in err
 
 
@@ -229,3 +231,70 @@ def test_test_coverage_lists_every_rule_and_fails_on_unmatched_ones(
     rm.publish(root, rm.pathway("1.1.0"), [*rm.CASES, *more])
     status, out, _ = run(capsys, "test", MODEL, "1.1.0", "--coverage", "--decisions", str(root))
     assert status == 0 and "9/9 rules matched by a test case" in out
+
+
+def test_the_docs_say_when_the_service_sees_a_step() -> None:
+    assert "reads `releases.json` only when it starts" in DOC
+    assert "declared, not authenticated" in DOC
+
+
+def _approved(root: Path) -> None:
+    assert main(["submit", MODEL, "1.0.0", "--by", "A. Author", "--decisions", str(root)]) == 0
+    assert main(["approve", MODEL, "1.0.0", "--reviewer", "B", "--decisions", str(root)]) == 0
+
+
+def test_deleted_test_cases_of_an_approved_version_fail_the_test_run(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    _approved(root)
+    (root / MODEL / "1.0.0.tests.xml").unlink()
+    status, out, _ = run(capsys, "test", MODEL, "--decisions", str(root))
+    assert status == 1
+    assert "FAIL record: pathway-demo 1.0.0 (approved) is altered: its test cases" in out
+    assert "is missing" in out and "1/2 versions passed, 1 record problems" in out
+    assert "FAIL pathway-demo 1.0.0: no test cases (altered: see the record problems)" in out
+    assert "ok   pathway-demo 1.0.0" not in out
+    status, out, _ = run(capsys, "versions", "--decisions", str(root))
+    assert "pathway-demo  1.0.0  altered (its test cases changed; recorded approved)" in out
+    assert "pathway-demo: no default version: 1 altered; the service will not start" in out
+
+
+def test_versions_shows_an_altered_or_missing_file(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    _approved(root)
+    assert main(["retire", MODEL, "1.1.0", "--by", "B", "--decisions", str(root)]) == 0
+    path = root / MODEL / "1.1.0.dmn"
+    path.write_bytes(path.read_bytes() + b"\n")
+    status, out, _ = run(capsys, "versions", "--decisions", str(root))
+    assert status == 0
+    assert "pathway-demo  1.1.0  altered (its file changed; recorded retired)" in out
+    assert "pathway-demo: no default version: 1 altered" in out
+    path.unlink()
+    (root / MODEL / "1.0.0.dmn").unlink()
+    status, out, _ = run(capsys, "versions", MODEL, "--decisions", str(root))
+    assert status == 0
+    assert "pathway-demo  1.0.0  altered (its file is missing; recorded approved)" in out
+
+
+def test_a_bad_record_is_refused_with_every_problem(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    _approved(root)
+    path = root / MODEL / "releases.json"
+    path.write_text(path.read_text().replace('"B"', '"a author"').replace('"4/4', '"0/4'))
+    status, _, err = run(capsys, "versions", "--decisions", str(root))
+    assert status == 1 and "who submitted it as 'A. Author'" in err and "'0/4 passed'" in err
+    status, out, _ = run(capsys, "test", "--decisions", str(root))
+    assert status == 1 and out.count("FAIL record:") == 3
+
+
+def test_approving_from_the_submitters_login_warns(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    _approved(root)  # both steps run from this test's own login
+    record = json.loads((root / MODEL / "releases.json").read_text())
+    logins = {event.get("login") for event in record["versions"][0]["history"]}
+    if logins == {None}:
+        pytest.skip("this machine gives no login name")
+    assert "from the same login" in capsys.readouterr().err

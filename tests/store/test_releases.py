@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -10,10 +11,10 @@ from pathlib import Path
 import pytest
 import release_models as rm
 
-from service.store import releases
+from service.store import regression, releases
 from service.store.releases import (
+    ALTERED,
     APPROVED,
-    DRAFT,
     IN_REVIEW,
     RETIRED,
     ReleaseBook,
@@ -48,7 +49,7 @@ def root(tmp_path: Path) -> Path:
 
 
 def step(root: Path, version: str, by: str, note: str = "") -> Step:
-    return Step(root, MODEL, version, by, note, clock=clock)
+    return Step(root, MODEL, version, by, note, clock=clock, login=lambda: "tester")
 
 
 def test_lifecycle_records_who_when_and_hash(root: Path) -> None:
@@ -66,6 +67,8 @@ def test_lifecycle_records_who_when_and_hash(root: Path) -> None:
     ]
     assert release.history[1].tests == "4/4 passed"
     assert release.history[0].note == "first release"
+    tests_sha = releases.file_hash(root / MODEL / "1.0.0.tests.xml")
+    assert [(e.tests_hash, e.login) for e in release.history] == [(tests_sha, "tester")] * 2
     retired = releases.retire(step(root, "1.0.0", "Dr Reviewer", "superseded"))
     assert retired.status == RETIRED
     assert releases.read_book(root, MODEL).status("1.0.0", sha) == RETIRED
@@ -74,15 +77,16 @@ def test_lifecycle_records_who_when_and_hash(root: Path) -> None:
 def test_record_file_is_deterministic_and_ordered(root: Path) -> None:
     book = ReleaseBook(MODEL, releases.releases_path(root, MODEL))
     for version in ("0.10.0", "0.9.0", "1.0.0-rc1"):
-        book.releases[version] = releases.Release(
-            version,
-            "ab" * 32,
-            [releases.Event("submit", IN_REVIEW, "X", "2025-01-01T00:00:00Z", "ab" * 32)],
-        )
+        event = releases.Event("submit", IN_REVIEW, "X", "2025-01-01T00:00:00Z", "ab" * 32)
+        event = dataclasses.replace(event, tests="1/1 passed", tests_hash="cd" * 32, login="x")
+        book.releases[version] = releases.Release(version, "ab" * 32, [event])
     text = releases.format_book(book)
     data = json.loads(text)
     assert [v["version"] for v in data["versions"]] == ["0.9.0", "0.10.0", "1.0.0-rc1"]
     assert list(data["versions"][0]) == ["version", "status", "hash", "history"]
+    assert list(data["versions"][0]["history"][0]) == [
+        *("action", "status", "by", "login", "at", "hash", "tests", "tests_hash")
+    ]
     assert text.endswith("}\n") and '  "model": "pathway-demo"' in text
     releases.write_book(book)
     assert releases.format_book(releases.read_book(root, MODEL)) == text
@@ -95,6 +99,11 @@ def test_record_file_is_deterministic_and_ordered(root: Path) -> None:
         ([("submit", "A"), ("submit", "A")], "WRONG_STATUS"),  # twice
         ([("submit", "A"), ("approve", "A")], "SAME_PERSON"),  # four eyes
         ([("submit", "A"), ("approve", "a")], "SAME_PERSON"),  # case blind
+        ([("submit", " A.  Author "), ("approve", "A. Author")], "SAME_PERSON"),  # spacing
+        ([("submit", "A. Author"), ("approve", "A Author")], "SAME_PERSON"),  # punctuation
+        ([("submit", "A. Author"), ("approve", "a. author.")], "SAME_PERSON"),
+        ([("submit", "Mallory"), ("approve", "MALLORY")], "SAME_PERSON"),
+        ([("submit", "...")], "NAME_MISSING"),  # nothing left of the name
         ([("retire", "A"), ("retire", "A")], "WRONG_STATUS"),
         ([("retire", "A"), ("submit", "A")], "WRONG_STATUS"),
         ([("submit", "  ")], "NAME_MISSING"),
@@ -122,14 +131,15 @@ def test_failing_tests_block_submit_and_approve(root: Path) -> None:
 
 def test_approval_reruns_the_tests(root: Path) -> None:
     releases.submit(step(root, "1.0.0", "A"))
-    tests = root / MODEL / "1.0.0.tests.xml"
-    tests.write_bytes(
-        rm.tests_xml(
-            "1.0.0.dmn", [("T", {"ecog": rm.D(0), "her2": "low"}, {"treatment": "nothing"})]
-        )
-    )
+
+    def now_failing(decisions: Path, model: str, version: str) -> regression.VersionReport:
+        report = regression.run_version(decisions, model, version)  # e.g. the engine changed
+        report.cases[0] = dataclasses.replace(report.cases[0], status=regression.FAILED)
+        return report
+
+    approval = dataclasses.replace(step(root, "1.0.0", "B"), tests=now_failing)
     with pytest.raises(ReleaseError) as caught:
-        releases.approve(step(root, "1.0.0", "B"))
+        releases.approve(approval)
     assert caught.value.code == "TESTS_FAILED"
 
 
@@ -146,18 +156,22 @@ def test_unpublished_version(root: Path) -> None:
     assert caught.value.code == "NOT_PUBLISHED"
 
 
-def test_changed_file_loses_its_status_and_cannot_be_approved(root: Path) -> None:
+def test_changed_file_is_altered_and_cannot_be_approved_or_retired(root: Path) -> None:
     releases.submit(step(root, "1.0.0", "A"))
     path = root / MODEL / "1.0.0.dmn"
     path.write_bytes(path.read_bytes().replace(b"&gt;= 50", b"&gt;= 40"))
     with pytest.raises(ReleaseError) as caught:
         releases.approve(step(root, "1.0.0", "B"))
     assert caught.value.code == "HASH_CHANGED"
+    with pytest.raises(ReleaseError) as caught:
+        releases.retire(step(root, "1.0.0", "B"))
+    assert caught.value.code == "HASH_CHANGED"
     book = releases.read_book(root, MODEL)
-    assert book.status("1.0.0", releases.file_hash(path)) == DRAFT
+    assert book.status("1.0.0", releases.file_hash(path)) == ALTERED  # never a draft again
     assert book.status("1.0.0") == IN_REVIEW
     problems = releases.verify(root)
     assert len(problems) == 1 and "a published file was changed" in problems[0]
+    assert "pathway-demo 1.0.0 (in review) is altered" in problems[0]
 
 
 def test_verify_reports_missing_files(root: Path) -> None:
@@ -184,6 +198,12 @@ def test_verify_reports_missing_files(root: Path) -> None:
             '[{"action": "publish", "status": "in review", "by": "A", "at": "t", "hash": "x"}]}]}',
             "unknown step",
         ),
+        (
+            '{"model": "pathway-demo", "versions": [{"version": "1", "hash": "x", "history": '
+            '[{"action": "submit", "status": "in review", "by": "A", "at": "t", "hash": "x", '
+            '"signed": "yes"}]}]}',
+            "unknown event fields signed",
+        ),
     ],
 )
 def test_unreadable_records(root: Path, content: str, reason: str) -> None:
@@ -191,7 +211,7 @@ def test_unreadable_records(root: Path, content: str, reason: str) -> None:
     with pytest.raises(ReleaseError) as caught:
         releases.read_book(root, MODEL)
     assert caught.value.code == "BAD_RECORD" and reason in caught.value.message
-    assert reason in releases.verify(root)[0]
+    assert reason in "\n".join(releases.verify(root))
 
 
 def _book(statuses: dict[str, str]) -> ReleaseBook:
@@ -201,7 +221,7 @@ def _book(statuses: dict[str, str]) -> ReleaseBook:
         history = []
         for action in path[status]:
             target = releases.TRANSITIONS[action][1]
-            history.append(releases.Event(action, target, "X", "t", f"h{version}"))
+            history.append(releases.Event(action, target, action, "t", f"h{version}"))
         book.releases[version] = releases.Release(version, f"h{version}", history)
     return book
 
@@ -223,10 +243,13 @@ def test_default_version(statuses: dict[str, str], drafts: bool, expected: str |
     assert releases.default_version(versions, _book(statuses), drafts=drafts) == expected
 
 
-def test_default_version_ignores_changed_files() -> None:
+def test_default_version_never_serves_changed_files() -> None:
     book = _book({"1.0.0": APPROVED, "1.1.0": APPROVED})
-    hashes = {"1.0.0": "h1.0.0", "1.1.0": "changed"}
-    assert releases.default_version(["1.0.0", "1.1.0"], book, hashes) == "1.0.0"
+    hashes = {"1.0.0": "h1.0.0", "1.1.0": "h1.1.0"}
+    assert releases.default_version(["1.0.0", "1.1.0"], book, hashes) == "1.1.0"
+    changed = {**hashes, "1.1.0": "changed"}  # 1.0.0 must not silently answer in its stead
+    assert releases.default_version(["1.0.0", "1.1.0"], book, changed) is None
+    assert releases.default_version(["1.0.0", "1.1.0"], book, changed, drafts=True) is None
 
 
 def test_check_publishable(root: Path) -> None:
@@ -243,7 +266,13 @@ def test_check_publishable(root: Path) -> None:
 
 @pytest.mark.parametrize(
     ("versions", "expected"),
-    [([], "0.1.0"), (["0.9.0", "0.10.0"], "0.10.1"), (["1.0.0-rc1"], "1.0.1"), (["2"], "3")],
+    [
+        ([], "0.1.0"),
+        (["0.9.0", "0.10.0"], "0.10.1"),
+        (["1.0.0-rc1"], "1.0.1"),
+        (["2"], "2.0.1"),
+        (["1.0"], "1.0.1"),
+    ],
 )
 def test_next_version(tmp_path: Path, versions: list[str], expected: str) -> None:
     for version in versions:
@@ -253,6 +282,7 @@ def test_next_version(tmp_path: Path, versions: list[str], expected: str) -> Non
 
 
 def test_codes_lists_every_code_raised() -> None:
-    source = Path(releases.__file__).read_text(encoding="utf-8")
+    folder = Path(releases.__file__).parent
+    source = "".join(p.read_text(encoding="utf-8") for p in folder.glob("release*.py"))
     raised = set(re.findall(r'ReleaseError\(\s*"([A-Z_]+)"', source))
     assert raised == set(releases.CODES)

@@ -3,7 +3,9 @@ default versions, refusals."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -70,14 +72,17 @@ def publish(root: Path, *versions: str) -> None:
         (root / "triage-demo" / f"{version}.dmn").write_text(text, encoding="utf-8")
 
 
-def record(root: Path, version: str, *steps: str) -> None:
-    """Record lifecycle steps ("submit", "approve", "retire") of a published version."""
+def record(root: Path, version: str, *steps: str, tests: str = "") -> None:
+    """Record lifecycle steps ("submit", "approve", "retire") of a published version
+    (``tests``: the test cases' hash the steps froze; none, as in older records)."""
     book = releases.read_book(root, "triage-demo")
     sha = releases.file_hash(root / "triage-demo" / f"{version}.dmn")
     release = book.releases.setdefault(version, releases.Release(version, sha))
     for action in steps:
         target = releases.TRANSITIONS[action][1]
-        release.history.append(releases.Event(action, target, action, "2025-01-01T00:00:00Z", sha))
+        summary = "1/1 passed" if tests and action != "retire" else ""
+        event = releases.Event(action, target, action, "2025-01-01T00:00:00Z", sha, summary)
+        release.history.append(dataclasses.replace(event, tests_hash=tests))
     releases.write_book(book)
 
 
@@ -118,13 +123,84 @@ def test_default_version_from_the_release_record(
         assert entry.get("0.1.0").version == "0.1.0"  # a named version always answers
 
 
-def test_a_record_for_other_content_counts_as_a_draft(tmp_path: Path) -> None:
-    publish(tmp_path, "1.0.0")
-    record(tmp_path, "1.0.0", "submit", "approve")
-    path = tmp_path / "triage-demo" / "1.0.0.dmn"
+def _alter(path: Path) -> None:
     path.write_bytes(path.read_bytes() + b"\n")  # a published file must never change
-    entry = load_catalogue(tmp_path).entry("triage-demo")
-    assert entry.get("1.0.0").status == "draft" and entry.default() is None
+
+
+# (steps per version 0.1.0, 0.2.0; the version whose file changes; --drafts)
+ALTERED = [
+    ((["submit", "approve"], ["submit", "approve"]), "0.2.0", False),  # no silent fallback
+    ((["submit", "approve"], ["submit", "approve"]), "0.1.0", False),
+    ((["submit", "approve"], ["retire"]), "0.2.0", True),  # not a draft again
+    ((["submit", "approve"], ["submit"]), "0.2.0", False),
+]
+
+
+@pytest.mark.parametrize(("steps", "changed", "drafts"), ALTERED)
+def test_an_altered_version_stops_the_start_up(
+    tmp_path: Path, steps: tuple[list[str], ...], changed: str, drafts: bool
+) -> None:
+    publish(tmp_path, "0.1.0", "0.2.0")
+    for version, actions in zip(("0.1.0", "0.2.0"), steps, strict=True):
+        record(tmp_path, version, *actions)
+    _alter(tmp_path / "triage-demo" / f"{changed}.dmn")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path, drafts=drafts)
+    (problem,) = caught.value.problems
+    assert f"triage-demo {changed} (" in problem and "is altered" in problem
+    assert "a published file was changed" in problem
+
+
+def test_a_recorded_version_whose_file_is_gone_stops_the_start_up(tmp_path: Path) -> None:
+    publish(tmp_path, "0.1.0", "0.2.0")
+    record(tmp_path, "0.1.0", "submit", "approve")
+    record(tmp_path, "0.2.0", "submit", "approve")
+    (tmp_path / "triage-demo" / "0.2.0.dmn").unlink()
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    (problem,) = caught.value.problems
+    assert "0.2.0 is approved but" in problem and "0.2.0.dmn is missing" in problem
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_frozen_test_cases_that_changed_stop_the_start_up(tmp_path: Path, change: str) -> None:
+    publish(tmp_path, "1.0.0")
+    tests = tmp_path / "triage-demo" / "1.0.0.tests.xml"
+    tests.write_text("<testCases/>", encoding="utf-8")
+    record(tmp_path, "1.0.0", "submit", "approve", tests=releases.file_hash(tests))
+    assert load_catalogue(tmp_path).get("triage-demo").status == "approved"
+    if change == "edit":
+        tests.write_text("<testCases></testCases>", encoding="utf-8")
+    else:
+        tests.unlink()
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    (problem,) = caught.value.problems
+    assert (
+        "is altered: its test cases" in problem and "published test cases were changed" in problem
+    )
+
+
+def test_every_record_problem_is_listed_together(tmp_path: Path) -> None:
+    publish(tmp_path, "1.0.0")
+    sha = releases.file_hash(tmp_path / "triage-demo" / "1.0.0.dmn")
+    event = {
+        "action": "approve",
+        "status": "approved",
+        "by": "Mallory",
+        "at": "2025-01-02T00:00:00Z",
+    }
+    body = {
+        "model": "triage-demo",
+        "versions": [{"version": "1.0.0", "hash": sha, "history": [{**event, "hash": "00"}]}],
+    }
+    (tmp_path / "triage-demo" / "releases.json").write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    text = "\n".join(caught.value.problems)
+    assert len(caught.value.problems) == 3, text
+    assert "cannot follow status 'draft'" in text and "has no submission before it" in text
+    assert "hash '00' is not a sha256" in text
 
 
 def test_an_unreadable_record_stops_the_start_up(tmp_path: Path) -> None:
