@@ -1,12 +1,14 @@
 """``tablerx compile|check|new|export``: workbooks to DMN and back, with cell-precise diagnostics.
 
 A thin shell over :mod:`service.sheets`. ``compile`` writes ``<out>/<model-id>/<version>.dmn``
-(and ``.tests.xml``) for each clean workbook, unless that version is already published with
-other content (:func:`service.store.releases.check_publishable`: published versions never
-change); ``check`` only reports (and with ``--annotate`` writes a copy of the workbook with
-the faulty cells marked); ``new`` writes a starter workbook; ``export`` turns a DMN file
-into a workbook. Diagnostics go to stderr,
-one per problem, every problem of every workbook in one run. Exit status: 0 clean (warnings
+(and ``.tests.xml``) for each clean workbook, ``<out>`` by default the decisions folder every
+other command reads (:func:`service.cli.versions.decisions_dir`), unless that version is
+already published with other content (:func:`service.store.releases.check_publishable`:
+published versions never change; the same workbook saved under another file name is the
+same content, :func:`service.sheets.compiler.adopt_published`); ``check`` only reports
+(and with ``--annotate`` writes a copy of the workbook with the faulty cells marked); ``new``
+writes a starter workbook; ``export`` turns a DMN file into a workbook. Diagnostics go to
+stderr, one per problem, every problem of every workbook in one run. Exit status: 0 clean (warnings
 allowed), 1 when any workbook has an error, 2 for bad usage.
 """
 
@@ -17,9 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from service.cli.versions import decisions_dir
 from service.sheets import diagnostics as diag
 from service.sheets.annotate import AnnotateError, annotate
-from service.sheets.compiler import Compilation, compile_workbook, write_outputs
+from service.sheets.compiler import Compilation, adopt_published, compile_workbook, write_outputs
 from service.sheets.diagnostics import format_diagnostic
 from service.store.releases import check_publishable
 
@@ -36,15 +39,17 @@ def register(subparsers: Any) -> None:
         description="Compile each WORKBOOK (or every .xlsx of a folder) to "
         "OUT/<model-id>/<version>.dmn "
         "and its Tests sheet to OUT/<model-id>/<version>.tests.xml. Nothing is written for a "
-        "workbook with errors.",
+        "workbook with errors. OUT defaults to the decisions folder that versions, diff, test "
+        "and serve read, wherever the command runs from.",
     )
     compile_parser.add_argument("workbooks", metavar="WORKBOOK", nargs="+", type=Path)
     compile_parser.add_argument(
         "--out",
         metavar="DIR",
         type=Path,
-        default=Path("decisions"),
-        help="where the DMN files go (default: decisions)",
+        default=None,
+        help="where the DMN files go (default: the decisions folder the other commands read: "
+        "TABLERX_DECISIONS, else decisions/ of the checkout, else ./decisions)",
     )
     compile_parser.set_defaults(handler=run_compile)
 
@@ -119,20 +124,22 @@ def run_compile(args: argparse.Namespace) -> int:
     if not workbooks:
         print("tablerx compile: no .xlsx workbook found", file=sys.stderr)
         return EXIT_USAGE
+    out: Path = args.out or decisions_dir(args)
     results = [compile_workbook(path) for path in workbooks]
-    _conflicts(results, args.out)
+    _conflicts(results, out)
     for result in results:
-        _refuse_changed_version(result, args.out)
+        adopt_published(result, out)
+        _refuse_changed_version(result, out)
     status = _report(results)
     for result in results:
         if result.ok and result.dmn is not None:
-            dmn_path, tests_path = result.output_paths(args.out)
+            dmn_path, tests_path = result.output_paths(out)
             same = {
                 p
                 for p, data in ((dmn_path, result.dmn), (tests_path, result.tests))
                 if _holds(p, data)
             }
-            for written in write_outputs(result, args.out):
+            for written in write_outputs(result, out):
                 print(f"{'unchanged' if written in same else 'wrote'} {written}")
     return status
 

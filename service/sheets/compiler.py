@@ -7,15 +7,19 @@ block (:mod:`blocks`, :mod:`tableblocks`), checking names and FEEL
 (:mod:`check`), the requirement graph (:mod:`graph`), table rules (:mod:`rules`), test
 cases (:mod:`testcases`, :mod:`refusals`), and, when no error was found, building the DMN model
 (:mod:`build`), validating it and writing XML (:mod:`testxml` for the test cases).
+
+The DMN records the workbook's file name (``model.source``). :func:`adopt_published` keeps
+that from making the same workbook saved under another name (``… (1).xlsx``) look like other
+content than the version already published from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from service.dmn import DmnReadError, read_dmn, validate, write_dmn
 from service.dmn import model as m
-from service.dmn import validate, write_dmn
 from service.sheets import diagnostics as diag
 from service.sheets.analysis import analyse_model
 from service.sheets.blocks import (
@@ -44,6 +48,7 @@ from service.sheets.typeblocks import read_types
 from service.sheets.typecheck import check_types
 
 MAX_PER_CODE = 100  # diagnostics shown per code and sheet; the rest are counted
+SOURCE_PROPERTY = "model.source"  # the workbook's file name, on definitions
 
 
 @dataclass(slots=True)
@@ -175,6 +180,41 @@ def sort_diagnostics(found: list[Diagnostic], workbook: Workbook, file: str) -> 
     for (code, sheet), items in hidden.items():
         shown.append(diag.more_problems(code, sheet, len(items), diag.has_errors(items)))
     return [d.in_file(file) for d in shown]
+
+
+def adopt_published(result: Compilation, out: Path) -> bool:
+    """Take the published DMN bytes when they differ from this compilation's only in the
+    workbook file name they record (``model.source``); True when taken.
+
+    The same workbook saved under another name is the same version: the published file is
+    kept as it is (byte for byte, so its content hash and release record still hold) and
+    the compilation reports it unchanged. Any other difference is left to the publishing
+    check, which refuses it.
+    """
+    if result.dmn is None or result.definitions is None:
+        return False
+    path = result.output_paths(out)[0]
+    if not path.is_file():
+        return False
+    published = path.read_bytes()
+    if published == result.dmn:
+        return False
+    try:
+        recorded = read_dmn(published, source_name=str(path)).extensions.get(SOURCE_PROPERTY)
+    except DmnReadError:
+        return False
+    extensions = dict(result.definitions.extensions)
+    if recorded == extensions.get(SOURCE_PROPERTY):
+        return False
+    if recorded is None:
+        del extensions[SOURCE_PROPERTY]
+    else:
+        extensions[SOURCE_PROPERTY] = recorded  # in place: the writer keeps the order
+    renamed = replace(result.definitions, extensions=extensions)
+    if write_dmn(renamed) != published:
+        return False
+    result.definitions, result.dmn = renamed, published
+    return True
 
 
 def write_outputs(result: Compilation, out: Path) -> list[Path]:

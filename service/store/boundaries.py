@@ -319,7 +319,18 @@ def input_sets(
     focus: Iterable[str] | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> list[InputSet]:
-    """Input sets covering the candidates, at most ``limit`` of them (the seeds always).
+    """Input sets covering the candidates, at most ``limit`` of them (see :func:`sample`)."""
+    return sample(cands, seeds, focus, limit)[0]
+
+
+def sample(
+    cands: Mapping[str, list[Any]],
+    seeds: Sequence[Mapping[str, Any]] = (),
+    focus: Iterable[str] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> tuple[list[InputSet], bool]:
+    """Input sets covering the candidates, at most ``limit`` of them (the seeds always), and
+    whether the limit cut the generation short (more sets were to come).
 
     Every combination when there are few enough. Otherwise, in this order until the limit:
     the seeds; every combination of the ``focus`` inputs (those the changed logic reads)
@@ -330,7 +341,8 @@ def input_sets(
     names = list(cands)
     domains = {name: cands[name] or [None] for name in names}
     if _count(domains, names) <= limit:
-        return [dict(zip(names, combo, strict=True)) for combo in _product(domains, names)]
+        every = [dict(zip(names, combo, strict=True)) for combo in _product(domains, names)]
+        return every, False
     wanted = set(focus or ())
     focused = [name for name in names if name in wanted]
     rest = [name for name in names if name not in wanted]
@@ -346,7 +358,10 @@ def input_sets(
     else:
         steps.append(_one_at_a_time(primary, domains))
         steps.append({**first, **row} for row in pairwise(domains))
-    return unique(itertools.chain(*steps), max(limit, len(primary)))
+    chain = itertools.chain(*steps)
+    kept = unique(chain, max(limit, len(primary)))
+    seen = {set_key(item) for item in kept}
+    return kept, any(set_key(item) not in seen for item in chain)
 
 
 def _one_at_a_time(
@@ -375,13 +390,15 @@ def unique(sets: Iterable[InputSet], limit: int | None = None) -> list[InputSet]
     """The input sets without repeats, first occurrence kept, at most ``limit`` of them."""
     seen: set[tuple[tuple[str, tuple[str, str]], ...]] = set()
     kept: list[InputSet] = []
+    if limit is not None and limit <= 0:
+        return kept
     for item in sets:
-        if limit is not None and len(kept) >= limit:
-            break
         key = set_key(item)
         if key not in seen:
             seen.add(key)
             kept.append(item)
+            if limit is not None and len(kept) >= limit:
+                break  # before taking the next item: a caller may go on reading ``sets``
     return kept
 
 

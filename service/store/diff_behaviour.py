@@ -13,11 +13,15 @@ and those that matched in both but were themselves edited (:func:`responsible`),
 cause upstream shows as well as the outputs it changed.
 
 The input sets are the test cases of both versions followed by the boundary cases of
-:mod:`service.store.boundaries`, focused on the inputs the changed logic reads.
+:mod:`service.store.boundaries`, focused on the inputs the changed logic reads. When the
+combinations of the boundary values outnumber the limit, the generated sets are a sample,
+and the limit may cut even that short: :class:`BehaviourDiff` says so (``exhaustive``,
+``cut``, ``combinations``, ``limit``) so that every report can say how to get the full run.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +83,14 @@ class BehaviourDiff:
     from_tests: int = 0
     differences: list[Difference] = field(default_factory=list)
     same_answer_other_rules: int = 0  # same outputs, but reached through other rules
+    limit: int = 0  # the input-set limit the diff ran with
+    combinations: int = 0  # every combination of the boundary values
+    cut: bool = False  # the limit stopped the generation of input sets: more were to come
+
+    @property
+    def exhaustive(self) -> bool:
+        """True when every combination of the boundary values was run."""
+        return self.combinations <= self.limit
 
 
 class Responder:
@@ -277,7 +289,7 @@ def behaviour(
     cands = boundaries.candidates([old.definitions, new.definitions], seed_sets)
     focus = focus_inputs(structural, old.definitions, new.definitions)
     declared = [{k: v for k, v in s.items() if k in cands} for s in seed_sets]
-    generated = boundaries.input_sets(cands, declared, cands if focus is None else focus, limit)
+    generated, cut = boundaries.sample(cands, declared, cands if focus is None else focus, limit)
     ordered = boundaries.unique([*declared, *generated])
     labels = {
         boundaries.set_key(inputs): label
@@ -288,4 +300,6 @@ def behaviour(
         Responder(old), Responder(new), ordered, sources, ChangedRules.of(structural)
     )
     report.from_tests = len(boundaries.unique(declared))
+    report.limit, report.cut = limit, cut
+    report.combinations = math.prod(len(values) or 1 for values in cands.values())
     return report

@@ -1,7 +1,9 @@
 """A :class:`~service.store.diff_report.VersionDiff` in, one Markdown page for people out.
 
 The page has the two versions side by side, a summary, every change in the clinicians'
-terms (sheet, rule id, column header, old and new cell), then the input sets answered
+terms (sheet, rule id, column header, old and new cell; a relation's rows by key and
+column; the references), the test cases edited, added and removed, whether the generated
+input sets were capped (and the command for the full run), then the input sets answered
 differently: grouped by the parts of the answer that changed and the rules responsible,
 with the inputs the group has in common, how each output changed (items added, removed,
 changed or reordered in a list, fields of a context), and a table of the inputs that vary.
@@ -13,8 +15,11 @@ import decimal
 from collections.abc import Sequence
 from typing import Any
 
+from service.store import boundaries
 from service.store.diff_behaviour import DEFECTS, REFUSAL, Answer, Difference, RuleHit
-from service.store.diff_report import VersionDiff, summary
+from service.store.diff_cases import CaseChange
+from service.store.diff_relations import RowChange
+from service.store.diff_report import VersionDiff, full_run_command, summary
 from service.store.diff_structural import LogicChange, StructuralDiff
 from service.store.diff_tables import Change, RuleChange
 
@@ -56,6 +61,7 @@ def to_markdown(diff: VersionDiff, rows: int = DEFAULT_ROWS) -> str:
     """The diff as one Markdown page for clinicians and reviewers."""
     lines = _header(diff)
     lines += _what_changed(diff.structural)
+    lines += _test_case_lines(diff.test_cases)
     lines += _whom(diff, rows)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -79,21 +85,61 @@ def _header(diff: VersionDiff) -> list[str]:
         for k in ("changed", "added", "removed", "moved")
         if counts[f"rules_{k}"]
     ]
+    row_words = [
+        f"{counts[f'relation_rows_{k}']} {k}"
+        for k in ("changed", "added", "removed", "moved")
+        if counts[f"relation_rows_{k}"]
+    ]
+    case_words = [
+        f"{counts[f'test_cases_{k}']} {k}"
+        for k in ("changed", "added", "removed")
+        if counts[f"test_cases_{k}"]
+    ]
+    extra = {
+        "rules": ", ".join(rule_words),
+        "relation rows": ", ".join(row_words),
+        "inputs changed": str(counts["inputs_changed"] or ""),
+        "references changed": str(counts["references_changed"] or ""),
+        "test cases": ", ".join(case_words),
+    }
     lines.append(
         f"**In short:** decisions changed: {changed}"
-        + (f"; rules: {', '.join(rule_words)}" if rule_words else "")
-        + (f"; inputs changed: {counts['inputs_changed']}" if counts["inputs_changed"] else "")
+        + "".join(f"; {label}: {text}" for label, text in extra.items() if text)
         + f". **{counts['cases_differing']} of {counts['cases_run']} input sets** checked "
         f"({counts['cases_from_tests']} from the test cases, the rest generated at the "
         "boundaries) get a different answer."
     )
-    lines.append("")
+    lines += ["", capped_note(diff), ""]
     return lines
+
+
+def capped_note(diff: VersionDiff) -> str:
+    """Which input sets ran: every combination of the boundary values, a sample, or a
+    sample the limit cut short; and the CLI command for the full run."""
+    report = diff.behaviour
+    if report.exhaustive:
+        return (
+            f"Input sets: every combination of the boundary values was run "
+            f"({report.combinations}), with the test cases."
+        )
+    full = f"For the full run (every combination): `{full_run_command(diff)}`."
+    if report.cut:
+        return (
+            f"**Input sets capped:** generation stopped at the limit of {report.limit}: "
+            f"{report.cases} input sets were run, and answers outside them were not compared. "
+            f"The CLI runs more: `tablerx diff {diff.model_id} {diff.old.version} "
+            f"{diff.new.version}` (up to {boundaries.DEFAULT_LIMIT} by default). {full}"
+        )
+    return (
+        f"Input sets: a sample of {report.cases} (seeds, every combination of the inputs the "
+        "change reads, one input varied at a time, pairs of the others), not every "
+        f"combination of the boundary values ({report.combinations}). {full}"
+    )
 
 
 def _what_changed(structural: StructuralDiff) -> list[str]:
     lines = ["## What changed", ""]
-    if not (structural.metadata or structural.inputs or structural.types or structural.logic):
+    if not structural.metadata and structural.empty:
         return [*lines, "Nothing.", ""]
     if structural.metadata:
         lines += ["### Model", ""]
@@ -110,7 +156,29 @@ def _what_changed(structural: StructuralDiff) -> list[str]:
             lines.append("")
     for logic in structural.logic:
         lines += _logic_lines(logic)
+    if structural.references:
+        lines += ["### References", ""]
+        for entry in structural.references:
+            detail = "; ".join(f"{c.what}: {_from_to(c)}" for c in entry.changes)
+            lines.append(f"- `{entry.name}` {entry.kind}" + (f": {detail}" if detail else ""))
+        lines.append("")
     return lines
+
+
+def _test_case_lines(cases: Sequence[CaseChange]) -> list[str]:
+    """The test cases section: one line per case added or removed, one per field changed."""
+    lines = ["## Test cases", ""]
+    if not cases:
+        return [*lines, "No test case was added, removed or edited.", ""]
+    for case in cases:
+        if case.kind == "changed":
+            lines += [f"- `{case.id}` changed: {c.what}: {_from_to(c)}" for c in case.changes]
+        else:
+            texts = [
+                f"{c.what} {_cell(c.new if case.kind == 'added' else c.old)}" for c in case.changes
+            ]
+            lines.append(f"- `{case.id}` {case.kind}: " + ", ".join(texts))
+    return [*lines, ""]
 
 
 def _from_to(change: Change) -> str:
@@ -131,6 +199,8 @@ def _logic_lines(item: LogicChange) -> list[str]:
         )
     if item.changes or item.columns:
         lines.append("")
+    if item.rows:
+        lines += [line for row in item.rows for line in _row_lines(item.name, row)] + [""]
     if item.rules:
         lines += ["| change | rule | row | column | from | to |", "|---|---|---|---|---|---|"]
         for rule in item.rules:
@@ -161,6 +231,27 @@ def _rule_rows(rule: RuleChange) -> list[str]:
         lead = f"| {kind} | {name} | {where} " if index == 0 else "| | | "
         rows.append(f"{lead}| {cell.column} | {_cell(cell.old)} | {_cell(cell.new)} |")
     return rows
+
+
+def _row_lines(relation: str, row: RowChange) -> list[str]:
+    """A relation row: a line per changed cell, or one line for a row added or removed."""
+    name = f"`{relation}` row '{row.key}'"
+    if row.old is not None and row.new is not None and row.old.key != row.new.key:
+        name = f"`{relation}` row '{row.old.key}' → '{row.new.key}'"
+    ref = row.new or row.old
+    assert ref is not None
+    if row.kind in ("added", "removed"):
+        where = f" at {ref.cell}" if ref.cell else f" at position {ref.position}"
+        texts = [f"{c.column} {_cell(c.new if row.kind == 'added' else c.old)}" for c in row.cells]
+        return [f"- {name} {row.kind}{where}: " + ", ".join(texts)]
+    lines = [
+        f"- {name} column '{c.column}'{f' ({c.cell})' if c.cell else ''}: "
+        + _from_to(Change(c.column, c.old, c.new))
+        for c in row.cells
+    ]
+    if row.moved and row.old is not None and row.new is not None:
+        lines.append(f"- {name} moved: was position {row.old.position}, now {row.new.position}")
+    return lines
 
 
 # --- whom it affects -------------------------------------------------------------------------

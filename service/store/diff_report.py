@@ -2,7 +2,8 @@
 
 :func:`diff_published` loads two versions of a model from ``decisions/`` with their test
 cases and release status, and builds a :class:`VersionDiff`: the structural diff
-(:mod:`service.store.diff_structural`) and the behavioural one
+(:mod:`service.store.diff_structural`), the test cases edited, added and removed
+(:mod:`service.store.diff_cases`) and the behavioural diff
 (:mod:`service.store.diff_behaviour`). :func:`to_json` gives machines everything, every
 differing input set with both values of each output that differs;
 :mod:`service.store.diff_markdown` renders it for people.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from service.store.diff_behaviour import (
     RuleHit,
     behaviour,
 )
+from service.store.diff_cases import CaseChange, compare_cases
+from service.store.diff_relations import RowChange, RowRef
 from service.store.diff_structural import ItemChange, LogicChange, StructuralDiff, diff_models
 from service.store.diff_tables import Change, RuleChange, RuleRef
 from service.store.versions import ModelVersion, load_version
@@ -54,6 +57,7 @@ class VersionDiff:
     new: VersionInfo
     structural: StructuralDiff
     behaviour: BehaviourDiff
+    test_cases: list[CaseChange] = field(default_factory=list)
 
 
 def info(version: ModelVersion, status: str) -> VersionInfo:
@@ -79,7 +83,12 @@ def compare_versions(
     structural = diff_models(old.definitions, new.definitions)
     behavioural = behaviour(old, new, old_cases, new_cases, structural, limit)
     return VersionDiff(
-        old.model_id, info(old, statuses[0]), info(new, statuses[1]), structural, behavioural
+        old.model_id,
+        info(old, statuses[0]),
+        info(new, statuses[1]),
+        structural,
+        behavioural,
+        compare_cases(old_cases, new_cases),
     )
 
 
@@ -133,17 +142,43 @@ def summary(diff: VersionDiff) -> dict[str, int]:
     rules = [
         rule for item in diff.structural.logic for rule in item.rules if item.kind == "changed"
     ]
+    rows = [row for item in diff.structural.logic for row in item.rows if item.kind == "changed"]
+    kinds = ("changed", "added", "removed", "moved")
     return {
         "decisions_changed": len(diff.structural.logic),
         "inputs_changed": len(diff.structural.inputs),
-        "rules_changed": sum(1 for r in rules if r.kind == "changed"),
-        "rules_added": sum(1 for r in rules if r.kind == "added"),
-        "rules_removed": sum(1 for r in rules if r.kind == "removed"),
-        "rules_moved": sum(1 for r in rules if r.kind == "moved"),
+        **{f"rules_{k}": sum(1 for r in rules if r.kind == k) for k in kinds},
+        **{f"relation_rows_{k}": sum(1 for r in rows if r.kind == k) for k in kinds},
+        "references_changed": len(diff.structural.references),
+        **{f"test_cases_{k}": sum(1 for c in diff.test_cases if c.kind == k) for k in kinds[:3]},
         "cases_run": diff.behaviour.cases,
         "cases_from_tests": diff.behaviour.from_tests,
         "cases_differing": len(diff.behaviour.differences),
         "same_answer_other_rules": diff.behaviour.same_answer_other_rules,
+    }
+
+
+def full_run_command(diff: VersionDiff) -> str:
+    """The CLI command that runs every combination of the boundary values."""
+    return (
+        f"tablerx diff {diff.model_id} {diff.old.version} {diff.new.version} "
+        f"--max-cases {diff.behaviour.combinations}"
+    )
+
+
+def capping(diff: VersionDiff) -> dict[str, Any]:
+    """Which input sets ran: how many, under which limit, whether that was every combination
+    of the boundary values or a sample (and whether the limit cut the sample short), and
+    the CLI command for the full run."""
+    report = diff.behaviour
+    return {
+        "run": report.cases,
+        "from_tests": report.from_tests,
+        "limit": report.limit,
+        "combinations": report.combinations,
+        "every_combination": report.exhaustive,
+        "capped": report.cut,
+        "full_run": None if report.exhaustive else full_run_command(diff),
     }
 
 
@@ -192,6 +227,28 @@ def _rule(rule: RuleChange) -> dict[str, Any]:
     }
 
 
+def _row_ref(ref: RowRef | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"key": ref.key, "position": ref.position, "cell": ref.cell}
+
+
+def _row(row: RowChange) -> dict[str, Any]:
+    return {
+        "change": row.kind,
+        "moved": row.moved,
+        "from": _row_ref(row.old),
+        "to": _row_ref(row.new),
+        "cells": [
+            {"column": c.column, "cell": c.cell, "from": c.old, "to": c.new} for c in row.cells
+        ],
+    }
+
+
+def _case(case: CaseChange) -> dict[str, Any]:
+    return {"id": case.id, "change": case.kind, "fields": [_change(c) for c in case.changes]}
+
+
 def _item(item: ItemChange) -> dict[str, Any]:
     return {
         "name": item.name,
@@ -218,6 +275,7 @@ def _logic(item: LogicChange) -> dict[str, Any]:
             for c in item.columns
         ],
         "rules": [_rule(r) for r in item.rules],
+        "rows": [_row(r) for r in item.rows],
     }
 
 
@@ -270,9 +328,12 @@ def to_json(diff: VersionDiff) -> dict[str, Any]:
             "inputs": [_item(i) for i in structural.inputs],
             "types": [_item(i) for i in structural.types],
             "decisions": [_logic(item) for item in structural.logic],
+            "references": [_item(i) for i in structural.references],
         },
+        "test_cases": [_case(c) for c in diff.test_cases],
         "behaviour": {
             "inputs": diff.behaviour.input_names,
+            "input_sets": capping(diff),
             "differences": [_difference(d) for d in diff.behaviour.differences],
         },
     }

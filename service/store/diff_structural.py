@@ -6,7 +6,10 @@ DMN id) and the cell its row starts at (``source.*`` extensions, docs/dmn-extens
 a column by its header. Inputs are compared declaration by declaration (type, allowed
 values, required, default ...), decisions and knowledge models by their logic.
 
-Decision tables are compared by :mod:`service.store.diff_tables`.
+Decision tables are compared by :mod:`service.store.diff_tables`, relations (catalogues)
+row by row, by key, by :mod:`service.store.diff_relations`. The References block
+(``knowledgeSource`` elements: citation code, text and link) is compared reference by
+reference.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from service.dmn import model as dmn
 from service.store.declarations import type_chain
+from service.store.diff_relations import RowChange, compare_relations
 from service.store.diff_tables import (
     Change,
     ColumnChange,
@@ -43,6 +47,7 @@ class LogicChange:
     changes: list[Change] = field(default_factory=list)
     columns: list[ColumnChange] = field(default_factory=list)
     rules: list[RuleChange] = field(default_factory=list)
+    rows: list[RowChange] = field(default_factory=list)  # of a relation
 
 
 @dataclass(slots=True)
@@ -62,11 +67,12 @@ class StructuralDiff:
     inputs: list[ItemChange] = field(default_factory=list)
     types: list[ItemChange] = field(default_factory=list)
     logic: list[LogicChange] = field(default_factory=list)
+    references: list[ItemChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """True when the models differ in nothing but their metadata."""
-        return not (self.inputs or self.types or self.logic)
+        return not (self.inputs or self.types or self.logic or self.references)
 
     def changed_decisions(self) -> list[str]:
         """Names of the decisions added, removed or changed."""
@@ -80,6 +86,7 @@ def diff_models(old: dmn.Definitions, new: dmn.Definitions) -> StructuralDiff:
         inputs=_inputs(old, new),
         types=_types(old, new),
         logic=_logic(old, new),
+        references=_references(old, new),
     )
 
 
@@ -142,6 +149,51 @@ def _types(old: dmn.Definitions, new: dmn.Definitions) -> list[ItemChange]:
     return found
 
 
+# --- references ------------------------------------------------------------------------------
+
+
+def _reference_properties(defs: dmn.Definitions, source: dmn.KnowledgeSource) -> dict[str, Any]:
+    target = f"#{source.id}" if source.id else None
+    elements: list[dmn.Decision | dmn.BusinessKnowledgeModel] = [
+        *defs.decisions,
+        *defs.business_knowledge_models,
+    ]
+    citing = sorted(
+        element.name
+        for element in elements
+        if target and any(r.href.endswith(target) for r in element.requirements)
+    )
+    return {
+        "text": (source.description or "").strip() or None,
+        "link": source.location_uri,
+        "type": source.type,
+        "cited by": ", ".join(citing) or None,
+    }
+
+
+def _references(old: dmn.Definitions, new: dmn.Definitions) -> list[ItemChange]:
+    """The References block: citations added, removed, or with another text, link or use."""
+    found = []
+    for code, before, after in keyed(old.knowledge_sources, new.knowledge_sources, _code):
+        if before is None or after is None:
+            kind = "added" if before is None else "removed"
+            present = after if before is None else before
+            assert present is not None
+            side = _reference_properties(new if before is None else old, present)
+            whole = [(k, None, v) if before is None else (k, v, None) for k, v in side.items()]
+            found.append(ItemChange(code, kind, differing(whole)))
+            continue
+        a, b = _reference_properties(old, before), _reference_properties(new, after)
+        changes = differing([(k, a[k], b[k]) for k in a])
+        if changes:
+            found.append(ItemChange(code, "changed", changes))
+    return found
+
+
+def _code(source: dmn.KnowledgeSource) -> str:
+    return source.name.strip()
+
+
 # --- decisions and knowledge models ----------------------------------------------------------
 
 
@@ -165,11 +217,15 @@ def _logic(old: dmn.Definitions, new: dmn.Definitions) -> list[LogicChange]:
             body = _body(source) if source is not None else None
             if isinstance(body, dmn.DecisionTable):
                 change.rules = whole_rules(body, "removed" if after is None else "added")
+            elif isinstance(body, dmn.Relation):
+                empty = dmn.Relation(columns=body.columns)
+                pair = (body, empty) if after is None else (empty, body)
+                change.rows = compare_relations(*pair, where, where)[1]
             found.append(change)
             continue
         change.changes = _element_changes(old, new, before, after)
-        _compare_logic(change, _body(before), _body(after))
-        if change.changes or change.columns or change.rules:
+        _compare_logic(change, _body(before), _body(after), (before.extensions, after.extensions))
+        if change.changes or change.columns or change.rules or change.rows:
             found.append(change)
     return found
 
@@ -220,13 +276,18 @@ def _kind(expression: dmn.Expression | None) -> str:
 
 
 def _compare_logic(
-    change: LogicChange, old: dmn.Expression | None, new: dmn.Expression | None
+    change: LogicChange,
+    old: dmn.Expression | None,
+    new: dmn.Expression | None,
+    where: tuple[dict[str, str], dict[str, str]] = ({}, {}),
 ) -> None:
     if _kind(old) != _kind(new):
         change.changes.append(Change("logic", _kind(old), _kind(new)))
     elif isinstance(old, dmn.DecisionTable) and isinstance(new, dmn.DecisionTable):
         table_changes, change.columns, change.rules = compare_tables(old, new)
         change.changes += table_changes
+    elif isinstance(old, dmn.Relation) and isinstance(new, dmn.Relation):
+        change.columns, change.rows = compare_relations(old, new, *where)
     elif isinstance(old, dmn.LiteralExpression) and isinstance(new, dmn.LiteralExpression):
         change.changes += differing([("expression", old.text.strip(), new.text.strip())])
     else:

@@ -213,7 +213,7 @@ def _rules(old: dmn.DecisionTable, new: dmn.DecisionTable) -> list[RuleChange]:
     keys_a = [RuleKey(rule.label, rule.id) for rule in old.rules]
     keys_b = [RuleKey(rule.label, rule.id) for rule in new.rules]
     pairs = match_rules(a, b, keys_a, keys_b)
-    moved = _moved(pairs) if policy(new).split()[0] in ORDERED_POLICIES else set()
+    moved = moved_pairs(pairs) if policy(new).split()[0] in ORDERED_POLICIES else set()
     found: list[RuleChange] = []
     matched_b = {j for _, j in pairs}
     for i, j in pairs:
@@ -333,7 +333,7 @@ def _similarity(a: dict[Column, str], b: dict[Column, str]) -> float:
     return equal / len(keys)
 
 
-def _moved(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+def moved_pairs(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     """The pairs outside a longest run whose order is kept: the rules that moved."""
     ordered = sorted(pairs)
     news = [j for _, j in ordered]

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from service.cli import main
+from service.cli import versions as cli_versions
 
 REPO = Path(__file__).resolve().parents[2]
 STARTER = REPO / "docs" / "examples" / "starter.xlsx"
@@ -31,6 +32,7 @@ def test_new_then_check_then_compile(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TABLERX_DECISIONS", "decisions")  # compile's default folder
     assert run(capsys, "new", "model.xlsx")[0] == 0
     status, _, err = run(capsys, "check", "model.xlsx")
     assert status == 0 and err.strip().endswith("0 errors, 0 warnings in 1 workbook")
@@ -223,6 +225,53 @@ def test_the_same_content_compiles_again_and_a_new_version_is_written(
     edited = _edited_starter(tmp_path, version="0.1.1")
     assert run(capsys, "compile", str(edited), "--out", str(out))[0] == 0
     assert (out / "her2-second-line-starter" / "0.1.1.dmn").read_bytes() != first
+
+
+def test_compile_writes_where_the_other_commands_read_from_any_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout = tmp_path / "checkout"
+    (checkout / "decisions").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.delenv("TABLERX_DECISIONS", raising=False)
+    monkeypatch.setattr(cli_versions, "REPO_ROOT", checkout)
+    monkeypatch.chdir(elsewhere)
+    status, out, _ = run(capsys, "compile", str(STARTER))
+    assert status == 0
+    assert (checkout / "decisions" / "her2-second-line-starter" / "0.1.0.dmn").is_file()
+    assert not (elsewhere / "decisions").exists()
+    assert str(checkout / "decisions") in out
+    status, listing, _ = run(capsys, "versions")
+    assert status == 0 and "her2-second-line-starter" in listing and "0.1.0" in listing
+
+
+def test_compile_help_names_its_default_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["compile", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "TABLERX_DECISIONS" in text and "decisions/ of the checkout" in text
+
+
+def test_the_same_workbook_under_another_name_is_the_same_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "decisions"
+    assert run(capsys, "compile", str(STARTER), "--out", str(out))[0] == 0
+    folder = out / "her2-second-line-starter"
+    published = {p.name: p.read_bytes() for p in folder.iterdir()}
+    renamed = tmp_path / "Downloads" / "starter (1).xlsx"
+    renamed.parent.mkdir()
+    shutil.copy(STARTER, renamed)
+    status, stdout, err = run(capsys, "compile", str(renamed), "--out", str(out))
+    assert status == 0 and "VERSION_ALREADY_PUBLISHED" not in err
+    assert stdout.startswith("unchanged ") and "wrote" not in stdout
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
+    edited = _edited_starter(tmp_path)  # another name AND another rule: still refused
+    edited = edited.rename(edited.with_name("starter (2).xlsx"))
+    status, _, err = run(capsys, "compile", str(edited), "--out", str(out))
+    assert status == 1 and "VERSION_ALREADY_PUBLISHED" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
 
 
 def test_dropping_the_tests_of_a_published_version_is_refused(

@@ -11,11 +11,24 @@ import os
 from pathlib import Path
 
 import pytest
-from sheets_helpers import GOLDEN, REPO, libreoffice_copy, soffice, tck_location
+from sheets_helpers import (
+    GOLDEN,
+    REPO,
+    base_sheets,
+    compile_rows,
+    libreoffice_copy,
+    soffice,
+    tck_location,
+)
 
 from service.dmn import read_dmn
 from service.engine import load_definitions
-from service.sheets.compiler import Compilation, compile_workbook
+from service.sheets.compiler import (
+    Compilation,
+    adopt_published,
+    compile_workbook,
+    write_outputs,
+)
 from service.sheets.diagnostics import format_diagnostic
 from service.sheets.refusals import ERRORS_RESULT
 from service.tck.reader import read_test_file
@@ -146,3 +159,20 @@ def test_starter_example_is_what_tablerx_new_writes(
     assert compile_workbook(fresh).dmn == compiled["starter"].dmn, (
         "docs/examples/starter.xlsx is stale"
     )
+
+
+def test_the_same_workbook_under_another_name_adopts_the_published_file(tmp_path: Path) -> None:
+    first = compile_rows(tmp_path, base_sheets(), "book.xlsx")
+    (dmn_path,) = write_outputs(first, tmp_path / "decisions")
+    published = dmn_path.read_bytes()
+    renamed = compile_rows(tmp_path, base_sheets(), "book (1).xlsx")
+    assert renamed.dmn is not None and renamed.dmn != published  # the name is recorded
+    assert adopt_published(renamed, tmp_path / "decisions")
+    assert renamed.dmn == published and renamed.definitions is not None
+    assert renamed.definitions.extensions["model.source"] == "book.xlsx"
+    assert not adopt_published(renamed, tmp_path / "decisions")  # already the same bytes
+    table = [list(row) for row in base_sheets()["Pathway"]]
+    table[5][3] = '"other"'
+    edited = compile_rows(tmp_path, base_sheets(Pathway=table), "book (2).xlsx")
+    assert not adopt_published(edited, tmp_path / "decisions")  # another rule: not the same
+    assert edited.dmn != published

@@ -133,3 +133,33 @@ def test_plain_values() -> None:
         "end_included": False,
     }
     assert diff_report.dumps([Decimal("0.10")]) == "[\n  0.10\n]\n"
+
+
+@pytest.mark.parametrize("limit", [5, 30])
+def test_every_format_says_when_the_input_sets_were_capped(tmp_path: Path, limit: int) -> None:
+    rm.publish(tmp_path, rm.pathway("1.0.0"))
+    rm.publish(tmp_path, rm.pathway("1.1.0", lvef_threshold=">= 40"))
+    diff = diff_report.diff_published(tmp_path, MODEL, "1.0.0", "1.1.0", limit=limit)
+    report = diff.behaviour
+    assert report.cut and not report.exhaustive
+    command = f"tablerx diff {MODEL} 1.0.0 1.1.0 --max-cases {report.combinations}"
+    text = diff_markdown.to_markdown(diff)
+    assert f"**Input sets capped:** generation stopped at the limit of {limit}" in text
+    assert f"{report.cases} input sets were run" in text and command in text
+    sets = diff_report.to_json(diff)["behaviour"]["input_sets"]
+    assert sets == {
+        "run": report.cases,
+        "from_tests": report.from_tests,
+        "limit": limit,
+        "combinations": report.combinations,
+        "every_combination": False,
+        "capped": True,
+        "full_run": command,
+    }
+
+
+def test_an_uncapped_run_says_every_combination_ran(diff: VersionDiff) -> None:
+    assert diff.behaviour.exhaustive and not diff.behaviour.cut
+    sets = diff_report.to_json(diff)["behaviour"]["input_sets"]
+    assert sets["every_combination"] and not sets["capped"] and sets["full_run"] is None
+    assert "every combination of the boundary values was run" in diff_markdown.to_markdown(diff)
