@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -153,12 +154,38 @@ def parse_body(raw: bytes, *, mark_duplicates: bool = False) -> Any:
     except UnicodeDecodeError as exc:
         raise BodyError("INVALID_JSON", f"the body is not UTF-8 text: {exc.reason}") from None
     try:
-        return (_MARKING_DECODER if mark_duplicates else _DECODER).decode(text)
+        value = (_MARKING_DECODER if mark_duplicates else _DECODER).decode(text)
     except json.JSONDecodeError as exc:
         message = f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         raise BodyError("INVALID_JSON", message) from None
     except RecursionError:  # the decoder recurses once per level of nesting
         raise BodyError("INVALID_JSON", "the body nests arrays or objects too deeply") from None
+    if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(value):
+        message = "a string holds half of a UTF-16 pair (\\ud800 to \\udfff alone): not text"
+        raise BodyError("INVALID_JSON", message)
+    return value
+
+
+# An escape of a UTF-16 surrogate: only a body with one can hold a lone surrogate, which
+# no text can be stored or answered with (a pair, such as an emoji's, is one character).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def duplicate_in(value: Any) -> BodyError | None:

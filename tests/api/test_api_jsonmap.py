@@ -40,6 +40,17 @@ def test_parse_body_reads_numbers_as_exact_decimals(raw: bytes, expected: Any) -
 
 
 @pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (b'{"a": "\\ud83d\\ude00"}', {"a": "\U0001f600"}),  # a pair: one character
+        (b'{"a": "\\\\ud800"}', {"a": "\\ud800"}),  # an escaped backslash, then text
+    ],
+)
+def test_parse_body_reads_surrogate_pairs_and_escaped_backslashes(raw: bytes, value: Any) -> None:
+    assert jsonmap.parse_body(raw) == value
+
+
+@pytest.mark.parametrize(
     ("raw", "code"),
     [
         (b'{"a": 1', "INVALID_JSON"),
@@ -49,6 +60,9 @@ def test_parse_body_reads_numbers_as_exact_decimals(raw: bytes, expected: Any) -
         (b"\xff\xfe", "INVALID_JSON"),
         (b'{"a": 1, "a": 2}', "DUPLICATE_FIELD"),
         (b'{"x": {"b": 1, "b": 1}}', "DUPLICATE_FIELD"),
+        (b'{"a": "\\ud800"}', "INVALID_JSON"),  # half of a UTF-16 pair: no text
+        (b'{"a": ["x\\uDFFFy"]}', "INVALID_JSON"),
+        (b'{"\\udc00": 1}', "INVALID_JSON"),
     ],
 )
 def test_parse_body_refuses(raw: bytes, code: str) -> None:
